@@ -1,0 +1,17 @@
+"""imbgan: GAN-based minority oversampling as imbalanced-learn samplers."""
+
+from .base import BaseGANSampler, BaseImbganSampler, TrainingDivergedError
+from .over_sampling import ACGANSampler, CAGANSampler, CGANSampler, MirrorSampler
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACGANSampler",
+    "BaseGANSampler",
+    "BaseImbganSampler",
+    "CAGANSampler",
+    "CGANSampler",
+    "MirrorSampler",
+    "TrainingDivergedError",
+    "__version__",
+]

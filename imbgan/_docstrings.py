@@ -1,0 +1,76 @@
+"""Parameter and attribute documentation shared by the samplers, written once.
+
+Use with ``imblearn.utils.Substitution``: ``{sampling_strategy}``, ``{image_shape}``,
+``{gan_parameters}``, ``{random_state}``, ``{gan_attributes}`` in a class docstring.
+"""
+
+from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils._docstring import _random_state_docstring
+
+IMAGE_SHAPE = """image_shape : tuple of int or None, default=None
+        ``(C, H, W)`` (or ``(H, W)`` for one channel) of the images flattened into each row
+        of ``X`` in channels-first order. None means tabular data, unless ``X`` is itself an
+        image array of shape ``(n, H, W)``, ``(n, H, W, C)`` or ``(n, C, H, W)``: then the layout
+        is inferred (a last axis of 1, 3 or 4 means channels last, otherwise a second axis of
+        1, 3 or 4 means channels first) and ``image_shape`` only settles ambiguous cases. The
+        resampled array comes back in the layout it came in."""
+
+GAN_PARAMETERS = """latent_dim : int, default={latent_dim}
+        Size of the generator's latent vector ``z``.
+
+    epochs : int, default={epochs}
+        Passes over the training data for adversarial training.
+
+    batch_size : int, default={batch_size}
+        Real samples per training step (batches are never smaller than this, so batch
+        normalisation is safe on tiny data).
+
+    learning_rate : float or (float, float), default={learning_rate}
+        Adam learning rate, or a pair ``(generator_rate, discriminator_rate)``. Adam uses
+        ``betas=(0.5, 0.999)`` as recommended for GANs by Radford et al.
+
+    device : str or torch.device, default="auto"
+        Where to train: ``"auto"`` (CUDA when available, else the CPU), ``"cpu"``, ``"cuda"``,
+        ``"cuda:1"``, ... The fitted sampler pickles with its networks on the CPU, so a model
+        trained on a GPU loads and generates on a machine without one.
+
+    verbose : bool, default=False
+        Show a progress bar with the current losses."""
+
+GAN_ATTRIBUTES = """sampling_strategy_ : dict
+        Number of samples generated for each class.
+
+    n_features_in_ : int
+        Number of features per row (``C * H * W`` for images).
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features, when ``X`` was a DataFrame with string column names.
+
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+
+    class_counts_ : ndarray of shape (n_classes,)
+        Number of training samples of each class.
+
+    image_shape_ : tuple of int or None
+        ``(C, H, W)`` of the images, None for tabular data.
+
+    device_ : torch.device
+        The device the networks were trained on.
+
+    history_ : dict of str to list of float
+        Per-epoch mean of each loss, one list per loss name.
+
+    codec_ : DataCodec
+        The scaling between the data and the networks' [-1, 1] range."""
+
+
+def sampler_docs(**defaults):
+    """The substitution values for a GAN sampler with the given default values."""
+    return {
+        "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,
+        "random_state": _random_state_docstring,
+        "image_shape": IMAGE_SHAPE,
+        "gan_parameters": GAN_PARAMETERS.format(**defaults),
+        "gan_attributes": GAN_ATTRIBUTES,
+    }

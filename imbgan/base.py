@@ -1,0 +1,414 @@
+"""The shared engine behind every imbgan sampler.
+
+:class:`BaseImbganSampler` is what every sampler (GAN or not) shares: image arrays of 3 or 4
+dimensions, input checks, label bookkeeping, ``generate(y)``, and "original rows first, then the
+generated ones".
+
+:class:`BaseGANSampler` adds what every GAN sampler shares: the [-1, 1] data codec, device
+resolution, seeding, batching, the epoch loop with its progress bar, loss history and divergence
+check, sample generation, and persistence across devices. A method only says which networks it
+has (:meth:`BaseGANSampler._build_networks`), what one training step does
+(:meth:`BaseGANSampler._train_step`) and, where it differs from ``G(z, c)``, how a sample of a class
+is drawn (:meth:`BaseGANSampler._generate_batch`).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from imblearn.over_sampling.base import BaseOverSampler
+from scipy import sparse
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
+from tqdm.auto import tqdm
+
+from ._data import (
+    DataCodec,
+    ImageLayout,
+    check_image_shape_matches,
+    normalize_image_shape,
+)
+from .nets import DataSpec
+
+MAX_SEED = 2**31 - 1
+GENERATION_CHUNK = 1024
+
+
+class TrainingDivergedError(RuntimeError):
+    """A loss became NaN or infinite during training."""
+
+
+def resolve_device(device):
+    """Turn the ``device`` parameter into a :class:`torch.device`.
+
+    ``"auto"`` picks CUDA when available, else the CPU.
+    """
+    if isinstance(device, str) and device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(
+            f"device={device!r} is not a torch device; use 'auto', 'cpu' or 'cuda'."
+        ) from exc
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was requested but CUDA is not available on this machine; "
+            "use device='auto' or device='cpu'."
+        )
+    return resolved
+
+
+@contextmanager
+def seeded_torch(seed, device):
+    """Run a block with torch's global generators seeded, restoring the caller's state after.
+
+    Forking keeps a sampler from disturbing the random stream of the user's own torch code.
+    """
+    cuda_devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=cuda_devices):
+        torch.manual_seed(seed)
+        yield
+
+
+def _integer_columns(X):
+    """Which columns of a DataFrame hold integers (imblearn casts them back, truncating)."""
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None or not hasattr(dtypes, "__iter__"):
+        return None
+    flags = []
+    for dtype in dtypes:
+        try:
+            flags.append(np.issubdtype(np.dtype(dtype), np.integer))
+        except TypeError:
+            flags.append(False)
+    return np.asarray(flags, dtype=bool)
+
+
+class BaseImbganSampler(BaseOverSampler):
+    """Base class of every imbgan sampler; not to be used directly.
+
+    Subclasses implement :meth:`_fit_model` (learn from the validated rows) and
+    :meth:`_generate_rows` (draw new rows for class indices).
+    """
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        "image_shape": [tuple, list, None],
+    }
+
+    #: Whether the method only makes sense for images.
+    _requires_images = False
+
+    def fit_resample(self, X, y, **params):
+        """Resample the dataset.
+
+        Parameters
+        ----------
+        X : {array-like, dataframe, sparse matrix} of shape (n_samples, n_features) or image array
+            Rows to resample. Images are either flattened rows (give ``image_shape``) or an array
+            of shape ``(n, H, W)``, ``(n, H, W, C)`` or ``(n, C, H, W)``.
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        X_resampled : same container and layout as ``X``
+            The original rows, unchanged and first, followed by the generated rows.
+        y_resampled : array-like of shape (n_samples_new,)
+            The labels of ``X_resampled``.
+        """
+        self._input_layout = None
+        if isinstance(X, np.ndarray) and X.ndim > 2:
+            self._input_layout = ImageLayout.infer(X.shape, self.image_shape)
+            X = self._input_layout.to_rows(X)
+        self._integer_features = _integer_columns(X)
+        X_resampled, y_resampled = super().fit_resample(X, y, **params)
+        if self._input_layout is not None:
+            X_resampled = self._input_layout.from_rows(X_resampled)
+        return X_resampled, y_resampled
+
+    def _resolve_image_shape(self, n_features):
+        if self._input_layout is not None:
+            return self._input_layout.image_shape
+        if self.image_shape is None:
+            return None
+        shape = normalize_image_shape(self.image_shape)
+        check_image_shape_matches(shape, n_features)
+        return shape
+
+    def _fit_resample(self, X, y):
+        X_dense = X.toarray() if sparse.issparse(X) else np.asarray(X)
+        if not hasattr(self, "_input_layout"):
+            # Called without our fit_resample (e.g. by a subclass or a test of the private API).
+            self._input_layout, self._integer_features = None, None
+        self.image_shape_ = self._resolve_image_shape(X_dense.shape[1])
+        if self._requires_images and self.image_shape_ is None:
+            raise ValueError(
+                f"{type(self).__name__} works on images only: pass image_shape=(C, H, W) for "
+                "flattened image rows, or an image array (n, H, W), (n, H, W, C) or (n, C, H, W)."
+            )
+        self.classes_, y_index = np.unique(y, return_inverse=True)
+        self.class_counts_ = np.bincount(y_index, minlength=len(self.classes_))
+        random_state = check_random_state(self.random_state)
+
+        self._fit_model(X_dense, y_index, random_state)
+
+        class_index = {label: i for i, label in enumerate(self.classes_)}
+        new_index = np.concatenate(
+            [np.full(count, class_index[label]) for label, count in self.sampling_strategy_.items()]
+            + [np.empty(0, dtype=np.intp)]
+        ).astype(np.intp)
+        X_new = self._generate_rows(new_index, random_state).astype(X_dense.dtype, copy=False)
+        y_new = np.asarray(self.classes_[new_index], dtype=np.asarray(y).dtype)
+
+        if sparse.issparse(X):
+            X_resampled = sparse.vstack([X, sparse.csr_matrix(X_new)]).asformat(X.format)
+        else:
+            X_resampled = np.vstack([X_dense, X_new])
+        return X_resampled, np.hstack([y, y_new])
+
+    def generate(self, y, random_state=None):
+        """Generate one new sample per entry of ``y``.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            Class labels (as seen in ``fit_resample``) of the samples to generate. The result has
+            exactly this many samples of each class.
+        random_state : int, RandomState instance or None, default=None
+            Seed of this draw; an int gives the same samples every call.
+
+        Returns
+        -------
+        X_new : ndarray
+            New samples in the feature space, dtype and layout of the training ``X``
+            (2-D rows, or an image array of the same layout).
+        """
+        check_is_fitted(self, "classes_")
+        labels = np.asarray(y).ravel()
+        known = np.isin(labels, self.classes_)
+        if not known.all():
+            unknown = np.unique(labels[~known])[:5]
+            raise ValueError(
+                f"generate() got labels {unknown.tolist()} that were not seen in fit_resample; "
+                f"the known classes are {self.classes_.tolist()}."
+            )
+        index = np.searchsorted(self.classes_, labels)
+        rows = self._generate_rows(index, check_random_state(random_state))
+        if self._input_layout is not None:
+            return self._input_layout.from_rows(rows)
+        return rows
+
+    def _fit_model(self, X, y_index, random_state):
+        raise NotImplementedError
+
+    def _generate_rows(self, class_index, random_state):
+        raise NotImplementedError
+
+
+class BaseGANSampler(BaseImbganSampler):
+    """Base class of the GAN samplers; not to be used directly.
+
+    A subclass implements:
+
+    - ``_build_networks(spec)``: create the networks as fitted attributes (``generator_``, ...)
+      and return a dict ``{optimizer name: module}``; the optimizer called ``"generator"`` uses
+      the generator's learning rate, every other one the discriminator's.
+    - ``_train_step(real, labels)``: one update on a batch of encoded real rows and their class
+      indices (tensors on ``device_``); returns a dict of detached scalar loss tensors.
+    - optionally ``_generate_batch(labels)``: encoded rows for class indices (default
+      ``generator_(z, labels)`` with ``z ~ N(0, I)``), and ``_before_adversarial_training``
+      (e.g. autoencoder pretraining).
+    """
+
+    _parameter_constraints: dict = {
+        **BaseImbganSampler._parameter_constraints,
+        "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 2, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither"), tuple, list],
+        "device": [str, torch.device],
+        "verbose": ["verbose"],
+    }
+
+    #: Adam's (beta1, beta2); beta1 = 0.5 as recommended for GANs by Radford et al. (DCGAN).
+    _adam_betas = (0.5, 0.999)
+
+    # ------------------------------------------------------------------ fitting
+
+    def _fit_model(self, X, y_index, random_state):
+        self.device_ = resolve_device(self.device)
+        self.codec_ = DataCodec(
+            per_feature=self.image_shape_ is None, integer_features=self._integer_features
+        ).fit(X)
+        self.spec_ = DataSpec(X.shape[1], len(self.classes_), self.image_shape_)
+        seed = int(random_state.randint(MAX_SEED))
+        with seeded_torch(seed, self.device_):
+            data = torch.as_tensor(self.codec_.encode(X), device=self.device_)
+            labels = torch.as_tensor(y_index, dtype=torch.long, device=self.device_)
+            modules = self._build_networks(self.spec_)
+            for module in modules.values():
+                module.to(self.device_)
+            self._optimizers = {
+                name: torch.optim.Adam(
+                    module.parameters(), lr=self._learning_rate_for(name), betas=self._adam_betas
+                )
+                for name, module in modules.items()
+            }
+            self.history_ = {}
+            try:
+                self._before_adversarial_training(data, labels)
+                self._set_train_mode(True)
+                self._run_epochs(self._train_step, data, labels, self.epochs, "GAN")
+            finally:
+                del self._optimizers
+                self._set_train_mode(False)
+
+    def _learning_rate_for(self, optimizer_name):
+        rate = self.learning_rate
+        if isinstance(rate, (tuple, list)):
+            if len(rate) != 2 or not all(isinstance(r, Real) and r > 0 for r in rate):
+                raise ValueError(
+                    "learning_rate must be a positive float or a pair (generator_rate, "
+                    f"discriminator_rate) of positive floats, got {rate!r}."
+                )
+            return float(rate[0] if optimizer_name == "generator" else rate[1])
+        return float(rate)
+
+    def _run_epochs(self, step, data, labels, n_epochs, phase):
+        """Run ``n_epochs`` passes of ``step(batch, batch_labels)`` over shuffled batches.
+
+        Losses stay on the device during an epoch and are read once at its end, which keeps the
+        loop free of per-step host synchronisation. Each epoch's mean losses are appended to
+        ``history_``; a NaN or infinite loss stops training with :class:`TrainingDivergedError`.
+        """
+        n_samples = data.shape[0]
+        # Floor division keeps every batch at least batch_size long (or the whole data), so
+        # batch normalisation never sees a batch of one.
+        n_batches = max(1, n_samples // self.batch_size)
+        progress = tqdm(
+            range(n_epochs),
+            desc=f"{type(self).__name__} {phase}",
+            disable=not self.verbose,
+            leave=False,
+        )
+        for epoch in progress:
+            order = torch.randperm(n_samples, device=data.device)
+            totals, counts = {}, {}
+            for batch in torch.tensor_split(order, n_batches):
+                for name, value in step(data[batch], labels[batch]).items():
+                    totals[name] = totals.get(name, 0.0) + value.detach()
+                    counts[name] = counts.get(name, 0) + 1
+            if not totals:
+                continue
+            means = torch.stack([totals[name] / counts[name] for name in totals]).tolist()
+            epoch_losses = dict(zip(totals, means))
+            for name, value in epoch_losses.items():
+                self.history_.setdefault(name, []).append(value)
+            bad = {name: value for name, value in epoch_losses.items() if not math.isfinite(value)}
+            if bad:
+                raise TrainingDivergedError(
+                    f"{type(self).__name__} diverged in {phase} epoch {epoch + 1}: losses {bad}. "
+                    f"Try a lower learning_rate (now {self.learning_rate!r}), a larger batch_size, "
+                    "or a more stable loss (loss='lsgan' or 'wgan-gp' where available)."
+                )
+            if self.verbose:
+                progress.set_postfix({name: f"{value:.3f}" for name, value in epoch_losses.items()})
+
+    def _update(self, optimizer_name, loss):
+        """One optimiser step of ``optimizer_name`` on ``loss``."""
+        optimizer = self._optimizers[optimizer_name]
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+
+    def _set_train_mode(self, training):
+        for module in self._modules().values():
+            module.train(training)
+
+    def _modules(self):
+        return {k: v for k, v in vars(self).items() if isinstance(v, torch.nn.Module)}
+
+    def _discriminate(self, real, real_labels, fake, fake_labels, mixed_batch=False):
+        """Discriminator outputs for a real and a generated batch.
+
+        With ``mixed_batch`` both go through one forward pass, so that every batch the
+        discriminator's batch normalisation sees holds real and generated samples in the same
+        ratio and hence the same condition distribution (Cho & Yoon, section 4).
+        """
+        if not mixed_batch:
+            return self.discriminator_(real, real_labels), self.discriminator_(fake, fake_labels)
+        outputs = self.discriminator_(
+            torch.cat([real, fake]), torch.cat([real_labels, fake_labels])
+        )
+        n_real = real.shape[0]
+        return (
+            {name: value[:n_real] for name, value in outputs.items()},
+            {name: value[n_real:] for name, value in outputs.items()},
+        )
+
+    # ------------------------------------------------------------ sampling helpers
+
+    def _sample_latent(self, n_samples):
+        return torch.randn(n_samples, self.latent_dim, device=self.device_)
+
+    def _sample_labels(self, n_samples):
+        """Balanced class indices for generated batches: uniform over all classes, so that
+        minority classes get as many generator updates as the majority (Mariani et al.)."""
+        return torch.randint(len(self.classes_), (n_samples,), device=self.device_)
+
+    # ------------------------------------------------------------------ generation
+
+    def _generate_batch(self, labels):
+        return self.generator_(self._sample_latent(len(labels)), labels)
+
+    def _generate_rows(self, class_index, random_state):
+        seed = int(random_state.randint(MAX_SEED))
+        chunks = []
+        self._set_train_mode(False)
+        with seeded_torch(seed, self.device_), torch.no_grad():
+            labels = torch.as_tensor(class_index, dtype=torch.long, device=self.device_)
+            for start in range(0, len(labels), GENERATION_CHUNK):
+                batch = self._generate_batch(labels[start : start + GENERATION_CHUNK])
+                chunks.append(batch.float().cpu().numpy())
+        codes = np.concatenate(chunks) if chunks else np.empty((0, self.spec_.n_features))
+        return self.codec_.decode(codes)
+
+    # ------------------------------------------------------------------ hooks
+
+    def _build_networks(self, spec):
+        raise NotImplementedError
+
+    def _train_step(self, real, labels):
+        raise NotImplementedError
+
+    def _before_adversarial_training(self, data, labels):
+        """Hook run once before the adversarial epochs (BAGAN's autoencoder, for example)."""
+
+    # ------------------------------------------------------------------ persistence
+
+    def __getstate__(self):
+        # Networks are pickled on the CPU so that a sampler fitted on a GPU loads anywhere.
+        state = super().__getstate__()
+        for name, value in state.items():
+            if isinstance(value, torch.nn.Module):
+                on_cpu = all(p.device.type == "cpu" for p in value.parameters())
+                state[name] = value if on_cpu else copy.deepcopy(value).cpu()
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        device = getattr(self, "device_", None)
+        if device is None:
+            return
+        if device.type == "cuda" and not torch.cuda.is_available():
+            self.device_ = torch.device("cpu")
+        for module in self._modules().values():
+            module.to(self.device_)

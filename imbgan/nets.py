@@ -1,0 +1,270 @@
+"""Network builders for a data shape: MLPs for tabular rows, DCGAN-style convolutions for images.
+
+Every network takes and returns flattened rows of shape ``(batch, n_features)`` (channels-first
+pixel order for images), so the training engine never needs to know which family it holds.
+
+The convolutional family follows the DCGAN guidelines summarised in Garrido et al. (2019),
+table 2: strided convolutions instead of pooling, batch normalisation in the generator and
+(except for a WGAN-GP critic) in the discriminator, ReLU/tanh in the generator and LeakyReLU(0.2)
+in the discriminator. It adapts to any image size: the generator starts from a small map of
+``ceil(size / 2**k)`` and crops its last transposed convolution to the requested size, so 8x8,
+28x28, 32x32, 64x64 and odd sizes all work with 1 or 3 channels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+LEAKY_SLOPE = 0.2
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """What the networks need to know about the data.
+
+    Parameters
+    ----------
+    n_features : int
+        Length of one row.
+    n_classes : int
+        Number of classes.
+    image_shape : tuple of int or None
+        ``(C, H, W)`` for images, None for tabular data.
+    """
+
+    n_features: int
+    n_classes: int
+    image_shape: tuple | None = None
+
+    @property
+    def is_image(self):
+        return self.image_shape is not None
+
+
+def one_hot(labels, n_classes):
+    """Float one-hot rows for integer class indices."""
+    return F.one_hot(labels, n_classes).to(torch.float32)
+
+
+def _generator_stages(height, width):
+    """Number of x2 upsamplings so that the starting map is about 4 pixels on its short side."""
+    return max(1, int(math.floor(math.log2(max(min(height, width), 4) / 4))))
+
+
+def _discriminator_stages(height, width):
+    """Number of stride-2 convolutions that bring the short side down to 3 or less."""
+    side, stages = min(height, width), 0
+    while side > 3:
+        side //= 2
+        stages += 1
+    return max(1, stages)
+
+
+class MLPGenerator(nn.Module):
+    """Tabular generator: ``[z, condition] -> (Linear, BatchNorm, LeakyReLU)* -> Linear -> tanh``."""
+
+    def __init__(self, input_dim, n_features, hidden=(128, 256)):
+        super().__init__()
+        layers, width = [], input_dim
+        for units in hidden:
+            layers += [nn.Linear(width, units), nn.BatchNorm1d(units), nn.LeakyReLU(LEAKY_SLOPE)]
+            width = units
+        layers += [nn.Linear(width, n_features), nn.Tanh()]
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, inputs):
+        return self.body(inputs)
+
+
+class ConvGenerator(nn.Module):
+    """DCGAN generator for images of any size.
+
+    ``[z, condition] -> Linear -> (C0, h0, w0) -> k x [ConvTranspose 4x4 stride 2, BatchNorm,
+    ReLU] -> crop to (H, W) -> Conv 3x3 -> tanh``; the channel count halves at each upsampling.
+    """
+
+    def __init__(self, input_dim, image_shape, base_width=32):
+        super().__init__()
+        channels, height, width = image_shape
+        stages = _generator_stages(height, width)
+        self.image_shape = tuple(image_shape)
+        self.start_shape = (
+            base_width * 2**stages,
+            math.ceil(height / 2**stages),
+            math.ceil(width / 2**stages),
+        )
+        self.project = nn.Sequential(
+            nn.Linear(input_dim, math.prod(self.start_shape)),
+            nn.BatchNorm1d(math.prod(self.start_shape)),
+            nn.ReLU(),
+        )
+        blocks, width_now = [], self.start_shape[0]
+        for _ in range(stages):
+            blocks += [
+                nn.ConvTranspose2d(width_now, width_now // 2, 4, stride=2, padding=1),
+                nn.BatchNorm2d(width_now // 2),
+                nn.ReLU(),
+            ]
+            width_now //= 2
+        self.upsample = nn.Sequential(*blocks)
+        self.to_image = nn.Sequential(nn.Conv2d(width_now, channels, 3, padding=1), nn.Tanh())
+
+    def forward(self, inputs):
+        maps = self.project(inputs).view(-1, *self.start_shape)
+        maps = self.upsample(maps)
+        _, height, width = self.image_shape
+        maps = maps[:, :, :height, :width]
+        return self.to_image(maps).flatten(1)
+
+
+class MLPTrunk(nn.Module):
+    """Tabular feature extractor: ``(Linear, LeakyReLU)*``; ``extra_inputs`` are concatenated."""
+
+    def __init__(self, n_features, hidden=(256, 128), extra_inputs=0):
+        super().__init__()
+        layers, width = [], n_features + extra_inputs
+        for units in hidden:
+            layers += [nn.Linear(width, units), nn.LeakyReLU(LEAKY_SLOPE)]
+            width = units
+        self.body = nn.Sequential(*layers)
+        self.out_features = width
+
+    def forward(self, rows, extra=None):
+        if extra is not None:
+            rows = torch.cat([rows, extra], dim=1)
+        return self.body(rows)
+
+
+class ConvTrunk(nn.Module):
+    """DCGAN discriminator trunk: k x [Conv 4x4 stride 2, (BatchNorm), LeakyReLU(0.2)] -> flatten.
+
+    ``extra_inputs`` condition channels are appended to the image as constant maps (the
+    "label as extra input channels" option of Garrido et al., needed for a WGAN critic).
+    """
+
+    def __init__(self, image_shape, extra_inputs=0, batch_norm=True, base_width=32, max_width=256):
+        super().__init__()
+        channels, height, width = image_shape
+        self.image_shape = tuple(image_shape)
+        layers, width_in = [], channels + extra_inputs
+        for stage in range(_discriminator_stages(height, width)):
+            width_out = min(max_width, base_width * 2**stage)
+            layers.append(nn.Conv2d(width_in, width_out, 4, stride=2, padding=1))
+            if batch_norm and stage > 0:
+                layers.append(nn.BatchNorm2d(width_out))
+            layers.append(nn.LeakyReLU(LEAKY_SLOPE))
+            width_in = width_out
+        self.body = nn.Sequential(*layers)
+        with torch.no_grad():
+            probe = torch.zeros(2, channels + extra_inputs, height, width)
+            self.out_features = self.body(probe).flatten(1).shape[1]
+
+    def forward(self, rows, extra=None):
+        images = rows.view(-1, *self.image_shape)
+        if extra is not None:
+            planes = extra[:, :, None, None].expand(-1, -1, *self.image_shape[1:])
+            images = torch.cat([images, planes], dim=1)
+        return self.body(images).flatten(1)
+
+
+class MinibatchDiscrimination(nn.Module):
+    """Minibatch discrimination (Salimans et al., 2016): append, for each sample, how close it is
+    to the rest of the batch, so that the discriminator can spot a collapsed generator."""
+
+    def __init__(self, in_features, n_kernels=16, kernel_dim=8):
+        super().__init__()
+        self.tensor = nn.Parameter(torch.randn(in_features, n_kernels * kernel_dim) * 0.1)
+        self.n_kernels, self.kernel_dim = n_kernels, kernel_dim
+        self.out_features = in_features + n_kernels
+
+    def forward(self, features):
+        rows = (features @ self.tensor).view(-1, self.n_kernels, self.kernel_dim)
+        distances = (rows[:, None] - rows[None, :]).abs().sum(-1)
+        closeness = torch.exp(-distances).sum(1) - 1.0
+        return torch.cat([features, closeness], dim=1)
+
+
+def build_trunk(spec, extra_inputs=0, batch_norm=True):
+    """The discriminator / encoder feature extractor for ``spec``."""
+    if spec.is_image:
+        return ConvTrunk(spec.image_shape, extra_inputs=extra_inputs, batch_norm=batch_norm)
+    return MLPTrunk(spec.n_features, extra_inputs=extra_inputs)
+
+
+def build_generator(spec, input_dim):
+    """A generator from ``input_dim`` values (latent plus condition) to rows of ``spec``."""
+    if spec.is_image:
+        return ConvGenerator(input_dim, spec.image_shape)
+    return MLPGenerator(input_dim, spec.n_features)
+
+
+class Discriminator(nn.Module):
+    """A trunk, optional conditioning and minibatch discrimination, and linear output heads.
+
+    Parameters
+    ----------
+    spec : DataSpec
+    head_sizes : dict of str to int
+        Output heads, for example ``{"adversarial": 1}`` or ``{"adversarial": 1, "classes": n}``.
+    conditioning : {None, "input", "features"}
+        Where the one-hot label enters: ``"input"`` (extra input channels for images, extra
+        columns for tabular rows) or ``"features"`` (after the trunk, followed by a hidden layer).
+    batch_norm : bool
+        Batch normalisation in the convolutional trunk (off for a WGAN-GP critic, whose gradient
+        penalty is defined per sample).
+    minibatch_discrimination : bool
+        Add a minibatch-discrimination layer after the trunk.
+    """
+
+    def __init__(
+        self,
+        spec,
+        head_sizes,
+        conditioning=None,
+        batch_norm=True,
+        minibatch_discrimination=False,
+    ):
+        super().__init__()
+        self.conditioning = conditioning
+        self.n_classes = spec.n_classes
+        extra = spec.n_classes if conditioning == "input" else 0
+        self.trunk = build_trunk(spec, extra_inputs=extra, batch_norm=batch_norm)
+        width = self.trunk.out_features
+        self.minibatch = None
+        if minibatch_discrimination:
+            self.minibatch = MinibatchDiscrimination(width)
+            width = self.minibatch.out_features
+        self.joint = None
+        if conditioning == "features":
+            self.joint = nn.Sequential(
+                nn.Linear(width + spec.n_classes, 256), nn.LeakyReLU(LEAKY_SLOPE)
+            )
+            width = 256
+        self.heads = nn.ModuleDict({name: nn.Linear(width, size) for name, size in head_sizes.items()})
+
+    def forward(self, rows, labels=None):
+        """Return a dict of head outputs (raw scores, no activation)."""
+        condition = None if self.conditioning is None else one_hot(labels, self.n_classes)
+        features = self.trunk(rows, condition if self.conditioning == "input" else None)
+        if self.minibatch is not None:
+            features = self.minibatch(features)
+        if self.joint is not None:
+            features = self.joint(torch.cat([features, condition], dim=1))
+        return {name: head(features) for name, head in self.heads.items()}
+
+
+class ConditionalGenerator(nn.Module):
+    """``G(z, c)``: the one-hot class concatenated to the latent vector (Mirza & Osindero)."""
+
+    def __init__(self, spec, latent_dim):
+        super().__init__()
+        self.n_classes = spec.n_classes
+        self.body = build_generator(spec, latent_dim + spec.n_classes)
+
+    def forward(self, latent, labels):
+        return self.body(torch.cat([latent, one_hot(labels, self.n_classes)], dim=1))

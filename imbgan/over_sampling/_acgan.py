@@ -1,0 +1,165 @@
+"""Auxiliary classifier GAN (Odena et al., 2017) with the modified loss of Cho & Yoon."""
+
+from numbers import Real
+
+from imblearn.utils import Substitution
+from sklearn.utils._param_validation import Interval, StrOptions
+from torch.nn import functional as F
+
+from .._docstrings import sampler_docs
+from ..base import BaseGANSampler
+from ..losses import fake_term, generator_term, real_term
+from ..nets import ConditionalGenerator, Discriminator
+
+
+@Substitution(
+    **sampler_docs(latent_dim=64, epochs=100, batch_size=64, learning_rate=0.0002)
+)
+class ACGANSampler(BaseGANSampler):
+    """Oversample with an auxiliary classifier GAN (AC-GAN).
+
+    The generator is ``G(z, c)``; the discriminator does not see the class but has two heads,
+    an adversarial score ``D_adv(x)`` and class logits ``D_cls(x)``. Per batch of real rows
+    ``x`` with classes ``c`` and generated rows ``x' = G(z, c')``, ``c'`` uniform over classes
+    (Cho & Yoon, eqs. 7-10):
+
+    - ``L_D = L_adv(D_adv(x), D_adv(x')) + lambda * CE(D_cls(x), c)``
+      (``+ lambda * CE(D_cls(x'), c')`` only with ``fake_classification=True``, the original
+      AC-GAN);
+    - ``L_G = L_gen(D_adv(x')) + lambda * CE(D_cls(x'), c')``.
+
+    Dropping the generated-data term from the discriminator's classification loss is the
+    "modified AC-GAN" of Cho & Yoon: otherwise D learns to classify poor early fakes and pushes
+    the generator towards easily classified, less realistic samples.
+
+    Fixed bugs of the popular reference script: the class head returns logits (softmax is not
+    applied before the cross-entropy) and batch normalisation keeps its default epsilon.
+
+    Read more in the :ref:`User Guide <acgan>`.
+
+    Parameters
+    ----------
+    {sampling_strategy}
+
+    {image_shape}
+
+    {gan_parameters}
+
+    loss : {{"lsgan", "bce"}}, default="lsgan"
+        Adversarial loss (Cho & Yoon used least squares).
+
+    classification_weight : float, default=1.0
+        ``lambda``, the weight of the classification loss relative to the adversarial loss.
+
+    fake_classification : bool, default=False
+        Also train the discriminator's classifier on generated samples (original AC-GAN).
+
+    mixed_batch : bool, default=True
+        Pass real and generated samples through the discriminator in one batch (Cho & Yoon,
+        section 4); matters for images, whose discriminator uses batch normalisation.
+
+    {random_state}
+
+    Attributes
+    ----------
+    {gan_attributes}
+
+    generator_ : torch.nn.Module
+        The trained generator ``G(z, c)``.
+
+    discriminator_ : torch.nn.Module
+        The trained discriminator with heads ``"adversarial"`` and ``"classes"``.
+
+    See Also
+    --------
+    CGANSampler : The discriminator takes the class as input.
+    CAGANSampler : One adversarial output per class, no classification loss to weigh.
+
+    References
+    ----------
+    .. [1] A. Odena, C. Olah and J. Shlens, "Conditional Image Synthesis with Auxiliary
+       Classifier GANs", ICML 2017.
+    .. [2] J. Cho and K. Yoon, "Conditional Activation GAN: Improved Auxiliary Classifier GAN",
+       IEEE Access 2020.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from sklearn.datasets import make_classification
+    >>> from imbgan import ACGANSampler
+    >>> X, y = make_classification(n_classes=2, weights=[0.9, 0.1], n_samples=200,
+    ...                            random_state=0)
+    >>> X_res, y_res = ACGANSampler(epochs=5, random_state=0).fit_resample(X, y)
+    >>> print(sorted(Counter(y_res).items()))
+    [(0, 179), (1, 179)]
+    """
+
+    _parameter_constraints: dict = {
+        **BaseGANSampler._parameter_constraints,
+        "loss": [StrOptions({"lsgan", "bce"})],
+        "classification_weight": [Interval(Real, 0, None, closed="left")],
+        "fake_classification": ["boolean"],
+        "mixed_batch": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        image_shape=None,
+        latent_dim=64,
+        epochs=100,
+        batch_size=64,
+        learning_rate=2e-4,
+        loss="lsgan",
+        classification_weight=1.0,
+        fake_classification=False,
+        mixed_batch=True,
+        device="auto",
+        random_state=None,
+        verbose=False,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.image_shape = image_shape
+        self.latent_dim = latent_dim
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.classification_weight = classification_weight
+        self.fake_classification = fake_classification
+        self.mixed_batch = mixed_batch
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _build_networks(self, spec):
+        self.generator_ = ConditionalGenerator(spec, self.latent_dim)
+        self.discriminator_ = Discriminator(
+            spec, {"adversarial": 1, "classes": spec.n_classes}
+        )
+        return {"generator": self.generator_, "discriminator": self.discriminator_}
+
+    def _train_step(self, real, labels):
+        fake_labels = self._sample_labels(len(real))
+        fake = self.generator_(self._sample_latent(len(real)), fake_labels)
+        weight = self.classification_weight
+
+        real_out, fake_out = self._discriminate(
+            real, labels, fake.detach(), fake_labels, self.mixed_batch
+        )
+        d_loss = (
+            real_term(self.loss, real_out["adversarial"]).mean()
+            + fake_term(self.loss, fake_out["adversarial"]).mean()
+            + weight * F.cross_entropy(real_out["classes"], labels)
+        )
+        if self.fake_classification:
+            d_loss = d_loss + weight * F.cross_entropy(fake_out["classes"], fake_labels)
+        self._update("discriminator", d_loss)
+
+        fake_out = self.discriminator_(fake)
+        g_loss = generator_term(self.loss, fake_out["adversarial"]).mean() + weight * F.cross_entropy(
+            fake_out["classes"], fake_labels
+        )
+        self._update("generator", g_loss)
+        return {"discriminator": d_loss, "generator": g_loss}

@@ -1,0 +1,138 @@
+"""Conditional activation GAN (Cho & Yoon, 2020)."""
+
+from imblearn.utils import Substitution
+from sklearn.utils._param_validation import StrOptions
+
+from .._docstrings import sampler_docs
+from ..base import BaseGANSampler
+from ..losses import fake_term, generator_term, real_term
+from ..nets import ConditionalGenerator, Discriminator, one_hot
+
+
+@Substitution(
+    **sampler_docs(latent_dim=64, epochs=100, batch_size=64, learning_rate=0.0002)
+)
+class CAGANSampler(BaseGANSampler):
+    """Oversample with a conditional activation GAN (CA-GAN).
+
+    One GAN per class sharing all hidden layers: the discriminator has one output ``D_c(x)``
+    per class and, for a sample of condition ``cnd`` (one-hot), only the output of its class is
+    trained. With least squares (Cho & Yoon, eqs. 19-20), per batch of real rows ``x`` of
+    classes ``cnd`` and generated rows ``x' = G(z, cnd')``, ``cnd'`` uniform over classes:
+
+    - ``L_D = E[(D(x) - 1)^2 . cnd] + E[D(x')^2 . cnd']``
+    - ``L_G = E[(D(x') - 1)^2 . cnd']``
+
+    where ``.`` is the inner product with the condition mask (eqs. 17-18 for other losses).
+    Unlike AC-GAN there is a single loss, so no classification weight to tune.
+
+    Read more in the :ref:`User Guide <cagan>`.
+
+    Parameters
+    ----------
+    {sampling_strategy}
+
+    {image_shape}
+
+    {gan_parameters}
+
+    loss : {{"lsgan", "bce"}}, default="lsgan"
+        The per-class adversarial loss ``f`` of eqs. 13-14.
+
+    mixed_batch : bool, default=True
+        Pass real and generated samples through the discriminator in one batch (section 4);
+        matters for images, whose discriminator uses batch normalisation.
+
+    {random_state}
+
+    Attributes
+    ----------
+    {gan_attributes}
+
+    generator_ : torch.nn.Module
+        The trained generator ``G(z, c)``.
+
+    discriminator_ : torch.nn.Module
+        The trained discriminator with one output per class (head ``"classes"``).
+
+    See Also
+    --------
+    ACGANSampler : Adversarial and classification heads with a weight between them.
+    CGANSampler : The discriminator takes the class as input.
+
+    References
+    ----------
+    .. [1] J. Cho and K. Yoon, "Conditional Activation GAN: Improved Auxiliary Classifier GAN",
+       IEEE Access 2020.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from sklearn.datasets import make_classification
+    >>> from imbgan import CAGANSampler
+    >>> X, y = make_classification(n_classes=2, weights=[0.9, 0.1], n_samples=200,
+    ...                            random_state=0)
+    >>> X_res, y_res = CAGANSampler(epochs=5, random_state=0).fit_resample(X, y)
+    >>> print(sorted(Counter(y_res).items()))
+    [(0, 179), (1, 179)]
+    """
+
+    _parameter_constraints: dict = {
+        **BaseGANSampler._parameter_constraints,
+        "loss": [StrOptions({"lsgan", "bce"})],
+        "mixed_batch": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        image_shape=None,
+        latent_dim=64,
+        epochs=100,
+        batch_size=64,
+        learning_rate=2e-4,
+        loss="lsgan",
+        mixed_batch=True,
+        device="auto",
+        random_state=None,
+        verbose=False,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.image_shape = image_shape
+        self.latent_dim = latent_dim
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.mixed_batch = mixed_batch
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _build_networks(self, spec):
+        self.generator_ = ConditionalGenerator(spec, self.latent_dim)
+        self.discriminator_ = Discriminator(spec, {"classes": spec.n_classes})
+        return {"generator": self.generator_, "discriminator": self.discriminator_}
+
+    def _masked(self, terms, labels):
+        """Sum of each sample's loss over its own class only (the ``. cnd`` of eqs. 17-20)."""
+        return (terms * one_hot(labels, self.spec_.n_classes)).sum(dim=1).mean()
+
+    def _train_step(self, real, labels):
+        fake_labels = self._sample_labels(len(real))
+        fake = self.generator_(self._sample_latent(len(real)), fake_labels)
+
+        real_out, fake_out = self._discriminate(
+            real, labels, fake.detach(), fake_labels, self.mixed_batch
+        )
+        d_loss = self._masked(real_term(self.loss, real_out["classes"]), labels) + self._masked(
+            fake_term(self.loss, fake_out["classes"]), fake_labels
+        )
+        self._update("discriminator", d_loss)
+
+        g_loss = self._masked(
+            generator_term(self.loss, self.discriminator_(fake)["classes"]), fake_labels
+        )
+        self._update("generator", g_loss)
+        return {"discriminator": d_loss, "generator": g_loss}

@@ -1,0 +1,183 @@
+"""Conditional GAN (Mirza & Osindero, 2014) with the DCGAN toolbox of Garrido et al. (2019)."""
+
+from numbers import Integral, Real
+
+from imblearn.utils import Substitution
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from .._docstrings import sampler_docs
+from ..base import BaseGANSampler
+from ..losses import fake_term, generator_term, gradient_penalty, real_term
+from ..nets import ConditionalGenerator, Discriminator
+
+
+@Substitution(
+    **sampler_docs(latent_dim=64, epochs=100, batch_size=64, learning_rate=0.0002)
+)
+class CGANSampler(BaseGANSampler):
+    """Oversample with a conditional GAN.
+
+    The generator ``G(z, c)`` and the discriminator ``D(x, c)`` both see the class ``c``
+    (Mirza & Osindero). For images both networks are DCGAN-style convolutional networks
+    (Radford et al., as laid out in Garrido et al., table 2); for tabular data they are MLPs.
+    Training, per batch of real rows ``x`` with classes ``c``:
+
+    1. draw ``z ~ N(0, I)`` and classes ``c'`` uniformly over all classes (balanced, so the
+       minority classes are trained as often as the majority), generate ``x' = G(z, c')``;
+    2. update D on ``L_real(D(x, c)) + L_fake(D(x', c'))`` (plus the gradient penalty for
+       ``loss="wgan-gp"``);
+    3. every ``n_critic`` steps, update G on ``L_gen(D(x', c'))``.
+
+    New samples of class ``c`` are ``G(z, c)`` with fresh ``z``: exact per-class counts.
+
+    Read more in the :ref:`User Guide <cgan>`.
+
+    Parameters
+    ----------
+    {sampling_strategy}
+
+    {image_shape}
+
+    {gan_parameters}
+
+    loss : {{"lsgan", "bce", "wgan-gp"}}, default="lsgan"
+        Adversarial loss: least squares (Mao et al.), the non-saturating binary cross-entropy
+        loss, or the Wasserstein loss with gradient penalty (Gulrajani et al.; the critic then
+        has no batch normalisation).
+
+    conditioning : {{"input", "features"}}, default="input"
+        Where the discriminator sees the class: as extra input channels (images) or columns
+        (tabular), or concatenated to the convolutional features before a hidden layer.
+        Garrido et al. found the input option necessary for a WGAN critic.
+
+    label_smoothing : float, default=0.0
+        One-sided label smoothing: the discriminator's target for real samples becomes
+        ``1 - label_smoothing`` (``"bce"`` and ``"lsgan"``).
+
+    minibatch_discrimination : bool, default=False
+        Add a minibatch-discrimination layer to the discriminator against mode collapse.
+
+    n_critic : int or None, default=None
+        Discriminator steps per generator step; None means 5 for ``"wgan-gp"`` and 1 otherwise.
+
+    gp_weight : float, default=10.0
+        Weight of the gradient penalty (``"wgan-gp"`` only).
+
+    {random_state}
+
+    Attributes
+    ----------
+    {gan_attributes}
+
+    generator_ : torch.nn.Module
+        The trained generator ``G(z, c)``.
+
+    discriminator_ : torch.nn.Module
+        The trained discriminator ``D(x, c)``.
+
+    See Also
+    --------
+    ACGANSampler : The discriminator classifies instead of taking the class as input.
+    CAGANSampler : One discriminator output per class.
+
+    References
+    ----------
+    .. [1] M. Mirza and S. Osindero, "Conditional Generative Adversarial Nets", 2014.
+    .. [2] J. Garrido et al., "A practical guide to understanding and applying GANs", 2019.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from sklearn.datasets import make_classification
+    >>> from imbgan import CGANSampler
+    >>> X, y = make_classification(n_classes=2, weights=[0.9, 0.1], n_samples=200,
+    ...                            random_state=0)
+    >>> print(sorted(Counter(y).items()))
+    [(0, 179), (1, 21)]
+    >>> X_res, y_res = CGANSampler(epochs=5, random_state=0).fit_resample(X, y)
+    >>> print(sorted(Counter(y_res).items()))
+    [(0, 179), (1, 179)]
+    """
+
+    _parameter_constraints: dict = {
+        **BaseGANSampler._parameter_constraints,
+        "loss": [StrOptions({"lsgan", "bce", "wgan-gp"})],
+        "conditioning": [StrOptions({"input", "features"})],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
+        "minibatch_discrimination": ["boolean"],
+        "n_critic": [Interval(Integral, 1, None, closed="left"), None],
+        "gp_weight": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        image_shape=None,
+        latent_dim=64,
+        epochs=100,
+        batch_size=64,
+        learning_rate=2e-4,
+        loss="lsgan",
+        conditioning="input",
+        label_smoothing=0.0,
+        minibatch_discrimination=False,
+        n_critic=None,
+        gp_weight=10.0,
+        device="auto",
+        random_state=None,
+        verbose=False,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.image_shape = image_shape
+        self.latent_dim = latent_dim
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.conditioning = conditioning
+        self.label_smoothing = label_smoothing
+        self.minibatch_discrimination = minibatch_discrimination
+        self.n_critic = n_critic
+        self.gp_weight = gp_weight
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _build_networks(self, spec):
+        self.generator_ = ConditionalGenerator(spec, self.latent_dim)
+        self.discriminator_ = Discriminator(
+            spec,
+            {"adversarial": 1},
+            conditioning=self.conditioning,
+            batch_norm=self.loss != "wgan-gp",
+            minibatch_discrimination=self.minibatch_discrimination,
+        )
+        self._critic_steps = self.n_critic or (5 if self.loss == "wgan-gp" else 1)
+        self._steps_done = 0
+        return {"generator": self.generator_, "discriminator": self.discriminator_}
+
+    def _score(self, rows, labels):
+        return self.discriminator_(rows, labels)["adversarial"]
+
+    def _train_step(self, real, labels):
+        fake_labels = self._sample_labels(len(real))
+        fake = self.generator_(self._sample_latent(len(real)), fake_labels)
+
+        d_loss = (
+            real_term(self.loss, self._score(real, labels), self.label_smoothing).mean()
+            + fake_term(self.loss, self._score(fake.detach(), fake_labels)).mean()
+        )
+        if self.loss == "wgan-gp":
+            d_loss = d_loss + self.gp_weight * gradient_penalty(
+                lambda rows: self._score(rows, labels), real, fake
+            )
+        self._update("discriminator", d_loss)
+        losses = {"discriminator": d_loss}
+
+        self._steps_done += 1
+        if self._steps_done % self._critic_steps == 0:
+            g_loss = generator_term(self.loss, self._score(fake, fake_labels)).mean()
+            self._update("generator", g_loss)
+            losses["generator"] = g_loss
+        return losses

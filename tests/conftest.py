@@ -1,0 +1,29 @@
+import numpy as np
+import pytest
+import torch
+
+# Two threads per test process keep the suite predictable on 2-core machines.
+torch.set_num_threads(min(2, torch.get_num_threads()))
+
+
+@pytest.fixture
+def blobs():
+    """Three well-separated Gaussian classes in 4-D, imbalanced 60 / 12 / 4."""
+    rng = np.random.RandomState(0)
+    centers = np.array([[0, 0, 0, 0], [6, 6, 0, 0], [0, 6, 6, 6]], dtype=float)
+    counts = [60, 12, 4]
+    X = np.vstack([c + rng.normal(scale=0.5, size=(n, 4)) for c, n in zip(centers, counts)])
+    y = np.repeat([0, 1, 2], counts)
+    return X, y
+
+
+@pytest.fixture
+def tiny_images():
+    """Two classes of 6x6 one-channel images: a bright left half or a bright right half."""
+    rng = np.random.RandomState(0)
+    counts = [30, 6]
+    images = rng.uniform(0, 40, size=(sum(counts), 6, 6))
+    images[: counts[0], :, :3] += 200
+    images[counts[0] :, :, 3:] += 200
+    y = np.repeat([0, 1], counts)
+    return np.clip(images, 0, 255).astype(np.uint8), y
