@@ -28,13 +28,15 @@ def normalize_image_shape(image_shape):
         shape = tuple(int(s) for s in image_shape)
     except TypeError as exc:
         raise ValueError(
-            f"image_shape must be a tuple (C, H, W) or (H, W) of positive ints, got {image_shape!r}."
+            "image_shape must be a tuple (C, H, W) or (H, W) of positive ints, "
+            f"got {image_shape!r}."
         ) from exc
     if len(shape) == 2:
         shape = (1, *shape)
     if len(shape) != 3 or min(shape) < 1:
         raise ValueError(
-            f"image_shape must be a tuple (C, H, W) or (H, W) of positive ints, got {image_shape!r}."
+            "image_shape must be a tuple (C, H, W) or (H, W) of positive ints, "
+            f"got {image_shape!r}."
         )
     return shape
 

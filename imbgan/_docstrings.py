@@ -27,7 +27,7 @@ GAN_PARAMETERS = """latent_dim : int, default={latent_dim}
 
     learning_rate : float or (float, float), default={learning_rate}
         Adam learning rate, or a pair ``(generator_rate, discriminator_rate)``. Adam uses
-        ``betas=(0.5, 0.999)`` as recommended for GANs by Radford et al.
+        ``beta1=0.5`` as recommended for GANs by Radford et al.
 
     device : str or torch.device, default="auto"
         Where to train: ``"auto"`` (CUDA when available, else the CPU), ``"cpu"``, ``"cuda"``,

@@ -39,7 +39,9 @@ def real_term(loss, scores, smoothing=0.0):
 def fake_term(loss, scores):
     """Discriminator loss for generated samples."""
     if loss == "bce":
-        return F.binary_cross_entropy_with_logits(scores, torch.zeros_like(scores), reduction="none")
+        return F.binary_cross_entropy_with_logits(
+            scores, torch.zeros_like(scores), reduction="none"
+        )
     if loss == "lsgan":
         return scores**2
     if loss == "wgan-gp":

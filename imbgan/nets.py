@@ -66,7 +66,7 @@ def _discriminator_stages(height, width):
 
 
 class MLPGenerator(nn.Module):
-    """Tabular generator: ``[z, condition] -> (Linear, BatchNorm, LeakyReLU)* -> Linear -> tanh``."""
+    """Tabular generator: ``[z, condition] -> (Linear, BatchNorm, LeakyReLU)* -> Linear, tanh``."""
 
     def __init__(self, input_dim, n_features, hidden=(128, 256)):
         super().__init__()
@@ -245,7 +245,9 @@ class Discriminator(nn.Module):
                 nn.Linear(width + spec.n_classes, 256), nn.LeakyReLU(LEAKY_SLOPE)
             )
             width = 256
-        self.heads = nn.ModuleDict({name: nn.Linear(width, size) for name, size in head_sizes.items()})
+        self.heads = nn.ModuleDict(
+            {name: nn.Linear(width, size) for name, size in head_sizes.items()}
+        )
 
     def forward(self, rows, labels=None):
         """Return a dict of head outputs (raw scores, no activation)."""

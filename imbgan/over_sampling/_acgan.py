@@ -12,9 +12,7 @@ from ..losses import fake_term, generator_term, real_term
 from ..nets import ConditionalGenerator, Discriminator
 
 
-@Substitution(
-    **sampler_docs(latent_dim=64, epochs=100, batch_size=64, learning_rate=0.0002)
-)
+@Substitution(**sampler_docs(latent_dim=64, epochs=100, batch_size=64, learning_rate=0.0002))
 class ACGANSampler(BaseGANSampler):
     """Oversample with an auxiliary classifier GAN (AC-GAN).
 
@@ -135,9 +133,7 @@ class ACGANSampler(BaseGANSampler):
 
     def _build_networks(self, spec):
         self.generator_ = ConditionalGenerator(spec, self.latent_dim)
-        self.discriminator_ = Discriminator(
-            spec, {"adversarial": 1, "classes": spec.n_classes}
-        )
+        self.discriminator_ = Discriminator(spec, {"adversarial": 1, "classes": spec.n_classes})
         return {"generator": self.generator_, "discriminator": self.discriminator_}
 
     def _train_step(self, real, labels):
@@ -158,8 +154,8 @@ class ACGANSampler(BaseGANSampler):
         self._update("discriminator", d_loss)
 
         fake_out = self.discriminator_(fake)
-        g_loss = generator_term(self.loss, fake_out["adversarial"]).mean() + weight * F.cross_entropy(
-            fake_out["classes"], fake_labels
-        )
+        g_loss = generator_term(
+            self.loss, fake_out["adversarial"]
+        ).mean() + weight * F.cross_entropy(fake_out["classes"], fake_labels)
         self._update("generator", g_loss)
         return {"discriminator": d_loss, "generator": g_loss}

@@ -11,9 +11,7 @@ from ..losses import fake_term, generator_term, gradient_penalty, real_term
 from ..nets import ConditionalGenerator, Discriminator
 
 
-@Substitution(
-    **sampler_docs(latent_dim=64, epochs=100, batch_size=64, learning_rate=0.0002)
-)
+@Substitution(**sampler_docs(latent_dim=64, epochs=100, batch_size=64, learning_rate=0.0002))
 class CGANSampler(BaseGANSampler):
     """Oversample with a conditional GAN.
 
@@ -22,11 +20,12 @@ class CGANSampler(BaseGANSampler):
     (Radford et al., as laid out in Garrido et al., table 2); for tabular data they are MLPs.
     Training, per batch of real rows ``x`` with classes ``c``:
 
-    1. draw ``z ~ N(0, I)`` and classes ``c'`` uniformly over all classes (balanced, so the
-       minority classes are trained as often as the majority), generate ``x' = G(z, c')``;
-    2. update D on ``L_real(D(x, c)) + L_fake(D(x', c'))`` (plus the gradient penalty for
-       ``loss="wgan-gp"``);
-    3. every ``n_critic`` steps, update G on ``L_gen(D(x', c'))``.
+    1. generate ``x' = G(z, c)`` for the batch's own classes and update D on
+       ``L_real(D(x, c)) + L_fake(D(x', c))`` (plus the gradient penalty for
+       ``loss="wgan-gp"``); matching the classes keeps D from scoring the class prior;
+    2. every ``n_critic`` steps, draw classes ``c'`` uniformly over all classes (balanced, so
+       the minority classes are trained as often as the majority) and update G on
+       ``L_gen(D(G(z, c'), c'))``.
 
     New samples of class ``c`` are ``G(z, c)`` with fresh ``z``: exact per-class counts.
 
@@ -144,6 +143,12 @@ class CGANSampler(BaseGANSampler):
         self.random_state = random_state
         self.verbose = verbose
 
+    @property
+    def _adam_betas(self):
+        # beta2 = 0.9 as in WGAN-GP (Gulrajani et al.) and BAGAN-GP; the critic's loss moves
+        # too much for the slower second-moment average of the default 0.999.
+        return (0.5, 0.9) if self.loss == "wgan-gp" else (0.5, 0.999)
+
     def _build_networks(self, spec):
         self.generator_ = ConditionalGenerator(spec, self.latent_dim)
         self.discriminator_ = Discriminator(
@@ -161,12 +166,12 @@ class CGANSampler(BaseGANSampler):
         return self.discriminator_(rows, labels)["adversarial"]
 
     def _train_step(self, real, labels):
-        fake_labels = self._sample_labels(len(real))
-        fake = self.generator_(self._sample_latent(len(real)), fake_labels)
-
+        # The critic compares real and generated rows of the same classes: with balanced fake
+        # classes it could score the class prior instead of realism (unbounded for WGAN).
+        fake = self.generator_(self._sample_latent(len(real)), labels)
         d_loss = (
             real_term(self.loss, self._score(real, labels), self.label_smoothing).mean()
-            + fake_term(self.loss, self._score(fake.detach(), fake_labels)).mean()
+            + fake_term(self.loss, self._score(fake.detach(), labels)).mean()
         )
         if self.loss == "wgan-gp":
             d_loss = d_loss + self.gp_weight * gradient_penalty(
@@ -177,6 +182,9 @@ class CGANSampler(BaseGANSampler):
 
         self._steps_done += 1
         if self._steps_done % self._critic_steps == 0:
+            # The generator trains on balanced classes so minority classes get equal attention.
+            fake_labels = self._sample_labels(len(real))
+            fake = self.generator_(self._sample_latent(len(real)), fake_labels)
             g_loss = generator_term(self.loss, self._score(fake, fake_labels)).mean()
             self._update("generator", g_loss)
             losses["generator"] = g_loss

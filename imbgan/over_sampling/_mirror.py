@@ -7,7 +7,8 @@ from sklearn.utils._param_validation import StrOptions
 from .._docstrings import sampler_docs
 from ..base import BaseImbganSampler
 
-_FLIP_AXES = {"horizontal": (2,), "vertical": (1,), "both": (1, 2)}
+# Axes of a (n, C, H, W) batch.
+_FLIP_AXES = {"horizontal": (3,), "vertical": (2,), "both": (2, 3)}
 
 
 @Substitution(**sampler_docs(latent_dim=None, epochs=None, batch_size=None, learning_rate=None))
