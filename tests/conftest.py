@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 import torch
 
-# Two threads per test process keep the suite predictable on 2-core machines.
-torch.set_num_threads(min(2, torch.get_num_threads()))
+# The test networks are tiny: one thread avoids thread start-up costs and oversubscription
+# when tests share a 2-core machine with other work.
+torch.set_num_threads(1)
 
 
 @pytest.fixture

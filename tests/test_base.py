@@ -1,0 +1,307 @@
+"""Behaviour shared by every sampler: counts, ordering, dtypes, layouts, determinism,
+persistence, bad input and scikit-learn integration."""
+
+import io
+import pickle
+from collections import Counter
+
+import joblib
+import numpy as np
+import pytest
+from imblearn.pipeline import make_pipeline
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+from imbgan import CGANSampler, MirrorSampler, TrainingDivergedError
+
+from ._samplers import FAST, fast_gan_samplers, gan_sampler_classes
+
+GAN_IDS = [cls.__name__ for cls in gan_sampler_classes()]
+
+
+@pytest.fixture(params=fast_gan_samplers(), ids=GAN_IDS)
+def gan_sampler(request):
+    return request.param
+
+
+def test_counts_and_original_rows_first(gan_sampler, blobs):
+    X, y = blobs
+    X_res, y_res = gan_sampler.fit_resample(X, y)
+    assert Counter(y_res) == {0: 60, 1: 60, 2: 60}
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+    np.testing.assert_array_equal(y_res[: len(y)], y)
+    assert gan_sampler.sampling_strategy_ == {1: 48, 2: 56}
+    assert X_res.dtype == X.dtype
+
+
+@pytest.mark.parametrize(
+    "strategy, expected",
+    [
+        ("auto", {0: 60, 1: 60, 2: 60}),
+        ("minority", {0: 60, 1: 12, 2: 60}),
+        ("not majority", {0: 60, 1: 60, 2: 60}),
+        ("all", {0: 60, 1: 60, 2: 60}),
+        ({1: 20, 2: 9}, {0: 60, 1: 20, 2: 9}),
+        (lambda y: {2: 30}, {0: 60, 1: 12, 2: 30}),
+    ],
+    ids=["auto", "minority", "not-majority", "all", "dict", "callable"],
+)
+def test_every_kind_of_sampling_strategy(strategy, expected, blobs):
+    X, y = blobs
+    _, y_res = CGANSampler(**FAST, sampling_strategy=strategy).fit_resample(X, y)
+    assert Counter(y_res) == expected
+
+
+def test_float_strategy_for_binary_data(blobs):
+    X, y = blobs
+    mask = y < 2
+    _, y_res = CGANSampler(**FAST, sampling_strategy=0.5).fit_resample(X[mask], y[mask])
+    assert Counter(y_res) == {0: 60, 1: 30}
+
+
+def test_history_has_one_value_per_epoch(gan_sampler, blobs):
+    X, y = blobs
+    gan_sampler.fit_resample(X, y)
+    assert gan_sampler.history_
+    for values in gan_sampler.history_.values():
+        assert all(np.isfinite(values))
+    assert len(gan_sampler.history_["discriminator"]) == FAST["epochs"]
+
+
+def test_fitted_attributes(gan_sampler, blobs):
+    X, y = blobs
+    gan_sampler.fit_resample(X, y)
+    assert gan_sampler.n_features_in_ == 4
+    np.testing.assert_array_equal(gan_sampler.classes_, [0, 1, 2])
+    np.testing.assert_array_equal(gan_sampler.class_counts_, [60, 12, 4])
+    assert gan_sampler.image_shape_ is None
+    assert gan_sampler.device_.type == "cpu"
+
+
+def test_same_int_random_state_same_output(gan_sampler, tiny_images):
+    images, y = tiny_images
+    first = gan_sampler.fit_resample(images, y)[0]
+    second = gan_sampler.fit_resample(images, y)[0]
+    np.testing.assert_array_equal(first, second)
+
+
+def test_different_random_state_different_samples(blobs):
+    X, y = blobs
+    first = CGANSampler(**{**FAST, "random_state": 1}).fit_resample(X, y)[0]
+    second = CGANSampler(**{**FAST, "random_state": 2}).fit_resample(X, y)[0]
+    assert not np.array_equal(first[len(X) :], second[len(X) :])
+
+
+def test_generate_gives_exact_counts_in_training_layout(gan_sampler, tiny_images):
+    images, y = tiny_images
+    gan_sampler.fit_resample(images, y)
+    wanted = np.array([1, 1, 1, 0, 1])
+    new = gan_sampler.generate(wanted, random_state=0)
+    assert new.shape == (5, 6, 6)
+    assert new.dtype == np.uint8
+    np.testing.assert_array_equal(new, gan_sampler.generate(wanted, random_state=0))
+
+
+def test_generate_rejects_unknown_labels(blobs):
+    X, y = blobs
+    sampler = CGANSampler(**FAST)
+    sampler.fit_resample(X, y)
+    with pytest.raises(ValueError, match="not seen in fit_resample"):
+        sampler.generate([0, 7])
+
+
+def test_string_labels_keep_their_dtype(blobs):
+    X, y = blobs
+    labels = np.array(["cat", "dog", "emu"])[y]
+    X_res, y_res = CGANSampler(**FAST).fit_resample(X, labels)
+    assert y_res.dtype == labels.dtype
+    assert Counter(y_res) == {"cat": 60, "dog": 60, "emu": 60}
+
+
+def test_pandas_in_pandas_out_with_integer_columns_rounded(blobs):
+    pd = pytest.importorskip("pandas")
+    X, y = blobs
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    frame["count"] = np.arange(len(frame)) % 7
+    X_res, y_res = CGANSampler(**FAST).fit_resample(frame, pd.Series(y, name="target"))
+    assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == list(frame.columns)
+    assert isinstance(y_res, pd.Series) and y_res.name == "target"
+    assert X_res["count"].dtype == frame["count"].dtype
+    assert X_res["count"].between(0, 6).all()
+
+
+def test_float32_and_uint8_dtypes_are_kept(blobs):
+    X, y = blobs
+    X_res, _ = CGANSampler(**FAST).fit_resample(X.astype(np.float32), y)
+    assert X_res.dtype == np.float32
+    counts = np.abs(X * 20).astype(np.uint8)
+    X_res, _ = CGANSampler(**FAST).fit_resample(counts, y)
+    assert X_res.dtype == np.uint8
+    new = X_res[len(X) :]
+    assert new.min() >= counts.min() and new.max() <= counts.max()
+
+
+def test_sparse_in_sparse_out(blobs):
+    X, y = blobs
+    X_res, _ = CGANSampler(**FAST).fit_resample(sparse.csr_matrix(X), y)
+    assert sparse.issparse(X_res) and X_res.format == "csr"
+    np.testing.assert_allclose(X_res[: len(X)].toarray(), X)
+
+
+def test_lists_are_accepted(blobs):
+    X, y = blobs
+    X_res, y_res = CGANSampler(**FAST).fit_resample(X.tolist(), y.tolist())
+    assert len(X_res) == len(y_res) == 180
+
+
+@pytest.mark.parametrize(
+    "layout", ["NHW", "NHWC", "NCHW", "flat"], ids=["n-h-w", "n-h-w-c", "n-c-h-w", "flat-rows"]
+)
+def test_image_layouts_round_trip(layout, tiny_images):
+    images, y = tiny_images
+    arrays = {
+        "NHW": images,
+        "NHWC": images[..., None].repeat(3, axis=-1),
+        "NCHW": images[:, None].repeat(3, axis=1),
+        "flat": images.reshape(len(images), -1),
+    }
+    X = arrays[layout]
+    shape = (1, 6, 6) if layout == "flat" else None
+    sampler = CGANSampler(**FAST, image_shape=shape)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert X_res.shape == (60, *X.shape[1:])
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+    assert sampler.image_shape_ == {"NHW": (1, 6, 6), "flat": (1, 6, 6)}.get(layout, (3, 6, 6))
+
+
+def test_image_shape_settles_ambiguous_layout():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(20, 3, 5, 3)).astype(np.float32)  # both axes could be channels
+    y = np.repeat([0, 1], [14, 6])
+    sampler = CGANSampler(**FAST, image_shape=(3, 5, 3))
+    X_res, _ = sampler.fit_resample(X, y)
+    assert X_res.shape == (28, 3, 5, 3)
+
+
+@pytest.mark.parametrize("side", [8, 13, 28])
+def test_conv_networks_fit_any_image_size(side):
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(12, side, side)).astype(np.float32)
+    y = np.repeat([0, 1], [8, 4])
+    sampler = CGANSampler(**{**FAST, "epochs": 1})
+    X_res, _ = sampler.fit_resample(X, y)
+    assert X_res.shape == (16, side, side)
+
+
+def test_classes_of_one_to_five_samples_are_oversampled():
+    rng = np.random.RandomState(0)
+    counts = [40, 5, 2, 1]
+    X = np.vstack([rng.normal(loc=3 * k, size=(n, 3)) for k, n in enumerate(counts)])
+    y = np.repeat(np.arange(4), counts)
+    for sampler in fast_gan_samplers():
+        _, y_res = sampler.fit_resample(X, y)
+        assert Counter(y_res) == {0: 40, 1: 40, 2: 40, 3: 40}, type(sampler).__name__
+
+
+def test_pickle_and_joblib_round_trip(gan_sampler, blobs):
+    X, y = blobs
+    gan_sampler.fit_resample(X, y)
+    expected = gan_sampler.generate([1, 2, 2], random_state=3)
+    restored = pickle.loads(pickle.dumps(gan_sampler))
+    np.testing.assert_array_equal(restored.generate([1, 2, 2], random_state=3), expected)
+    buffer = io.BytesIO()
+    joblib.dump(gan_sampler, buffer)
+    buffer.seek(0)
+    np.testing.assert_array_equal(joblib.load(buffer).generate([1, 2, 2], random_state=3), expected)
+
+
+def test_pipeline_with_grid_search(blobs):
+    X, y = blobs
+    pipeline = make_pipeline(CGANSampler(**FAST), LogisticRegression(max_iter=200))
+    search = GridSearchCV(
+        pipeline,
+        {"cgansampler__sampling_strategy": ["auto", "minority"]},
+        cv=StratifiedKFold(n_splits=2, shuffle=True, random_state=0),
+        scoring="balanced_accuracy",
+    )
+    search.fit(X, y)
+    assert search.best_params_["cgansampler__sampling_strategy"] in ("auto", "minority")
+    assert search.predict(X).shape == y.shape
+
+
+# ----------------------------------------------------------------------- bad input
+
+
+def test_one_class_is_rejected(blobs):
+    X, _ = blobs
+    with pytest.raises(ValueError, match="class"):
+        CGANSampler(**FAST).fit_resample(X, np.zeros(len(X)))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_and_inf_are_rejected(bad, blobs):
+    X, y = blobs
+    X = X.copy()
+    X[3, 1] = bad
+    with pytest.raises(ValueError, match="NaN|infinity"):
+        CGANSampler(**FAST).fit_resample(X, y)
+
+
+def test_non_numeric_X_is_rejected(blobs):
+    _, y = blobs
+    X = np.array([["a", "b"]] * len(y), dtype=object)
+    with pytest.raises(ValueError, match="[Cc]ould not convert|Unable to convert|numeric"):
+        CGANSampler(**FAST).fit_resample(X, y)
+
+
+def test_image_shape_not_matching_features_is_rejected(blobs):
+    X, y = blobs
+    with pytest.raises(ValueError, match=r"image_shape=\(1, 3, 3\) describes 9 values"):
+        CGANSampler(**FAST, image_shape=(1, 3, 3)).fit_resample(X, y)
+
+
+def test_image_shape_not_matching_image_array_is_rejected(tiny_images):
+    images, y = tiny_images
+    with pytest.raises(ValueError, match="does not match an image array"):
+        CGANSampler(**FAST, image_shape=(1, 5, 5)).fit_resample(images, y)
+
+
+def test_unknown_channel_axis_asks_for_image_shape():
+    X = np.zeros((10, 6, 7, 8))
+    with pytest.raises(ValueError, match="pass image_shape"):
+        CGANSampler(**FAST).fit_resample(X, np.repeat([0, 1], 5))
+
+
+def test_strategy_asking_for_fewer_samples_is_rejected(blobs):
+    X, y = blobs
+    with pytest.raises(ValueError, match="greater or equal to the original"):
+        CGANSampler(**FAST, sampling_strategy={1: 5}).fit_resample(X, y)
+
+
+def test_bad_learning_rate_pair_is_rejected(blobs):
+    X, y = blobs
+    with pytest.raises(ValueError, match="learning_rate"):
+        CGANSampler(**FAST, learning_rate=(1e-3,)).fit_resample(X, y)
+
+
+def test_unavailable_device_is_rejected(blobs, monkeypatch):
+    X, y = blobs
+    monkeypatch.setattr("torch.cuda.is_available", lambda: False)
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        CGANSampler(**FAST, device="cuda").fit_resample(X, y)
+    with pytest.raises(ValueError, match="not a torch device"):
+        CGANSampler(**FAST, device="gpu-please").fit_resample(X, y)
+
+
+def test_divergence_stops_with_a_clear_error(blobs):
+    X, y = blobs
+    sampler = CGANSampler(**FAST, learning_rate=1e30, loss="wgan-gp")
+    with pytest.raises(TrainingDivergedError, match="lower learning_rate"):
+        sampler.fit_resample(X * 1e3, y)
+
+
+def test_mirror_sampler_needs_images(blobs):
+    X, y = blobs
+    with pytest.raises(ValueError, match="works on images only"):
+        MirrorSampler().fit_resample(X, y)
