@@ -354,6 +354,17 @@ class BaseGANSampler(BaseImbganSampler):
             {name: value[n_real:] for name, value in outputs.items()},
         )
 
+    def _discriminate_generated(self, fake, fake_labels, real, real_labels, mixed_batch=False):
+        """Discriminator outputs for generated rows in the generator's step.
+
+        With ``mixed_batch`` the real batch goes through too, so that batch normalisation
+        normalises the generated rows with the same mixed statistics as in the
+        discriminator's step; a generated-only batch would be judged by other statistics.
+        """
+        if not mixed_batch:
+            return self.discriminator_(fake, fake_labels)
+        return self._discriminate(real, real_labels, fake, fake_labels, mixed_batch=True)[1]
+
     # ------------------------------------------------------------ sampling helpers
 
     def _sample_latent(self, n_samples):

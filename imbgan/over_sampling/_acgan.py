@@ -153,9 +153,8 @@ class ACGANSampler(BaseGANSampler):
             d_loss = d_loss + weight * F.cross_entropy(fake_out["classes"], fake_labels)
         self._update("discriminator", d_loss)
 
-        fake_out = self.discriminator_(fake)
-        g_loss = generator_term(
-            self.loss, fake_out["adversarial"]
-        ).mean() + weight * F.cross_entropy(fake_out["classes"], fake_labels)
+        fake_out = self._discriminate_generated(fake, fake_labels, real, labels, self.mixed_batch)
+        adversarial = generator_term(self.loss, fake_out["adversarial"]).mean()
+        g_loss = adversarial + weight * F.cross_entropy(fake_out["classes"], fake_labels)
         self._update("generator", g_loss)
         return {"discriminator": d_loss, "generator": g_loss}

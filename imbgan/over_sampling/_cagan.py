@@ -129,8 +129,7 @@ class CAGANSampler(BaseGANSampler):
         )
         self._update("discriminator", d_loss)
 
-        g_loss = self._masked(
-            generator_term(self.loss, self.discriminator_(fake)["classes"]), fake_labels
-        )
+        fake_out = self._discriminate_generated(fake, fake_labels, real, labels, self.mixed_batch)
+        g_loss = self._masked(generator_term(self.loss, fake_out["classes"]), fake_labels)
         self._update("generator", g_loss)
         return {"discriminator": d_loss, "generator": g_loss}
