@@ -1,0 +1,254 @@
+"""A small convolutional classifier for images, with the scikit-learn estimator interface."""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+from torch import nn
+
+_MAX_SEED = 2**31 - 1
+_PREDICT_BATCH = 1024
+
+
+class SmallCNNClassifier(ClassifierMixin, BaseEstimator):
+    """Two convolution blocks and a small dense head, trained with Adam on cross-entropy.
+
+    A fixed, cheap image classifier for the benchmark: it sees flattened rows like every other
+    scikit-learn classifier (so it fits in an imblearn pipeline after a sampler) and reshapes
+    them to ``image_shape`` inside.
+
+    Architecture: ``conv3x3(channels[0]) -> ReLU -> max-pool 2 -> conv3x3(channels[1]) -> ReLU
+    -> adaptive average pool to 2 x 2 -> dense(hidden) -> ReLU -> dense(n_classes)``. Inputs are
+    standardised with the mean and standard deviation of all training pixels, so raw 0-255
+    pixels and [0, 1] pixels train alike.
+
+    Parameters
+    ----------
+    image_shape : tuple of int
+        ``(channels, height, width)`` or ``(height, width)`` of one sample; the product must be
+        the number of features.
+    channels : tuple of two int, default=(16, 32)
+        Filters of the two convolutions.
+    hidden : int, default=64
+        Units of the dense hidden layer.
+    epochs : int, default=15
+        Passes over the training data.
+    batch_size : int, default=64
+        Samples per gradient step.
+    learning_rate : float, default=1e-3
+        Adam's step size.
+    weight_decay : float, default=0.0
+        Adam's L2 penalty.
+    device : str, default="cpu"
+        Torch device; ``"auto"`` picks CUDA when available. Resolved at fit time into
+        ``device_``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weight initialisation and the batch order; an int gives identical models.
+    verbose : int, default=0
+        Print the mean training loss after each epoch when positive.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_features_in_ : int
+        Number of features seen during fit.
+    device_ : torch.device
+        Device the network lives on.
+    module_ : torch.nn.Module
+        The trained network.
+    input_mean_, input_scale_ : float
+        Pixel standardisation learnt on the training data.
+    loss_history_ : list of float
+        Mean training loss per epoch.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from imbgan.benchmark import SmallCNNClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = SmallCNNClassifier(image_shape=(1, 8, 8), epochs=1, random_state=0)
+    >>> clf.fit(X[:200], y[:200]).predict(X[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints = {
+        "image_shape": ["array-like"],
+        "channels": ["array-like"],
+        "hidden": [Interval(Integral, 1, None, closed="left")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "device": [StrOptions({"auto", "cpu", "cuda", "mps"}), str],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        image_shape,
+        *,
+        channels=(16, 32),
+        hidden=64,
+        epochs=15,
+        batch_size=64,
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+    ):
+        self.image_shape = image_shape
+        self.channels = channels
+        self.hidden = hidden
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _image_shape(self, n_features):
+        shape = tuple(int(s) for s in self.image_shape)
+        if len(shape) == 2:
+            shape = (1, *shape)
+        if len(shape) != 3 or math.prod(shape) != n_features:
+            raise ValueError(
+                f"image_shape {self.image_shape!r} does not match {n_features} features; "
+                "give (channels, height, width) whose product is the number of features."
+            )
+        return shape
+
+    def _build(self, image_shape, n_classes):
+        in_channels, height, width = image_shape
+        first, second = (int(c) for c in self.channels)
+        # Pool only when there is something to pool: a 1-pixel-wide image stays as it is.
+        pool = nn.MaxPool2d(2) if min(height, width) >= 2 else nn.Identity()
+        return nn.Sequential(
+            nn.Conv2d(in_channels, first, kernel_size=3, padding=1),
+            nn.ReLU(),
+            pool,
+            nn.Conv2d(first, second, kernel_size=3, padding=1),
+            nn.ReLU(),
+            # A 2 x 2 grid keeps coarse layout (where the strokes are) at any input size.
+            nn.AdaptiveAvgPool2d(2),
+            nn.Flatten(),
+            nn.Linear(second * 4, int(self.hidden)),
+            nn.ReLU(),
+            nn.Linear(int(self.hidden), n_classes),
+        )
+
+    def _resolve_device(self):
+        if self.device == "auto":
+            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        return torch.device(self.device)
+
+    def _to_tensor(self, X):
+        images = (np.asarray(X, dtype=np.float32) - self.input_mean_) / self.input_scale_
+        shape = self._image_shape(X.shape[1])
+        return torch.from_numpy(images.reshape(-1, *shape)).to(self.device_)
+
+    def fit(self, X, y):
+        """Train the network.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Flattened images.
+        y : array-like of shape (n_samples,)
+            Labels.
+
+        Returns
+        -------
+        self : SmallCNNClassifier
+            The fitted classifier.
+        """
+        self._validate_params()
+        X, y = validate_data(self, X, y, dtype=np.float32)
+        check_classification_targets(y)
+        shape = self._image_shape(X.shape[1])
+        self.classes_, y_index = np.unique(y, return_inverse=True)
+        self.device_ = self._resolve_device()
+        rng = check_random_state(self.random_state)
+        seed = int(rng.randint(_MAX_SEED))
+
+        self.input_mean_ = float(X.mean())
+        # A constant image set would divide by zero: fall back to no scaling.
+        self.input_scale_ = float(X.std()) or 1.0
+        inputs = self._to_tensor(X)
+        targets = torch.from_numpy(y_index.astype(np.int64)).to(self.device_)
+
+        # Fork the global generator so the caller's torch random stream is left untouched.
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            self.module_ = self._build(shape, len(self.classes_)).to(self.device_)
+        optimizer = torch.optim.Adam(
+            self.module_.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay
+        )
+        loss_fn = nn.CrossEntropyLoss()
+        self.loss_history_ = []
+        n_samples = len(targets)
+        self.module_.train()
+        for epoch in range(self.epochs):
+            order = torch.from_numpy(rng.permutation(n_samples)).to(self.device_)
+            total = 0.0
+            for start in range(0, n_samples, self.batch_size):
+                batch = order[start : start + self.batch_size]
+                optimizer.zero_grad()
+                loss = loss_fn(self.module_(inputs[batch]), targets[batch])
+                loss.backward()
+                optimizer.step()
+                total += loss.item() * len(batch)
+            self.loss_history_.append(total / n_samples)
+            if self.verbose > 0:
+                print(f"epoch {epoch + 1}/{self.epochs}: loss {self.loss_history_[-1]:.4f}")
+        self.module_.eval()
+        return self
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Flattened images.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        check_is_fitted(self, "module_")
+        X = validate_data(self, X, dtype=np.float32, reset=False)
+        inputs = self._to_tensor(X)
+        outputs = []
+        with torch.no_grad():
+            for start in range(0, len(inputs), _PREDICT_BATCH):
+                logits = self.module_(inputs[start : start + _PREDICT_BATCH])
+                outputs.append(torch.softmax(logits, dim=1).cpu().numpy())
+        return np.concatenate(outputs) if outputs else np.empty((0, len(self.classes_)))
+
+    def predict(self, X):
+        """Most probable class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Flattened images.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels.
+        """
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

@@ -1,0 +1,495 @@
+"""Summarise benchmark records into tables, and write them (CSV, JSON, Markdown, PNG)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import math
+import os
+import platform
+import sys
+from pathlib import Path
+
+import numpy as np
+
+SUMMARY_COLUMNS = (
+    "sampler",
+    "setting",
+    "status",
+    "n_ok",
+    "n_cells",
+    "acsa_mean",
+    "acsa_std",
+    "gm_mean",
+    "gm_std",
+    "minority_recall_mean",
+    "minority_recall_std",
+    "fit_time_mean",
+    "note",
+)
+
+CELL_COLUMNS = (
+    "cell",
+    "sampler",
+    "setting",
+    "seed",
+    "fold",
+    "minority_class",
+    "drop_fraction",
+    "status",
+    "acsa",
+    "gm",
+    "minority_recall",
+    "fit_time",
+    "n_train",
+    "n_generated",
+    "notes",
+    "error",
+)
+
+QUALITY_METRICS = (
+    "accuracy",
+    "diversity_generated",
+    "diversity_real",
+    "novelty_generated",
+    "novelty_real",
+)
+
+
+def _mean_std(values):
+    """Mean and population standard deviation of the finite values; NaN when there are none."""
+    values = np.asarray([v for v in values if v is not None and np.isfinite(v)], dtype=float)
+    if len(values) == 0:
+        return float("nan"), float("nan")
+    return float(values.mean()), float(values.std())
+
+
+def _unique(items):
+    seen = []
+    for item in items:
+        if item and item not in seen:
+            seen.append(item)
+    return seen
+
+
+def summarize(result):
+    """One row per (sampler, setting): mean and std over cells, or why there are none.
+
+    Parameters
+    ----------
+    result : BenchmarkResult
+        From :func:`imbgan.benchmark.run_benchmark`.
+
+    Returns
+    -------
+    rows : list of dict
+        Keys :data:`SUMMARY_COLUMNS`. ``status`` is "ok", "partial" (some cells failed),
+        "failed" (all did; ``note`` holds the first error) or "skipped" (``note`` says why).
+        Standard deviations are population ones (``ddof=0``) over the successful cells.
+    """
+    settings = _unique(record["setting"] for record in result.records)
+    rows = []
+    for sampler in result.samplers:
+        if sampler in result.skipped:
+            rows.append(
+                {
+                    **dict.fromkeys(SUMMARY_COLUMNS, float("nan")),
+                    "sampler": sampler,
+                    "setting": ", ".join(settings) or "-",
+                    "status": "skipped",
+                    "n_ok": 0,
+                    "n_cells": 0,
+                    "note": result.skipped[sampler],
+                }
+            )
+            continue
+        for setting in settings:
+            group = [
+                r for r in result.records if r["sampler"] == sampler and r["setting"] == setting
+            ]
+            if not group:
+                continue
+            ok = [r for r in group if r["status"] == "ok"]
+            failed = [r for r in group if r["status"] != "ok"]
+            status = "ok" if not failed else ("failed" if not ok else "partial")
+            notes = _unique(note for r in group for note in r["notes"])
+            if failed:
+                errors = _unique(r["error"] for r in failed)
+                notes = [f"{len(failed)} of {len(group)} cells failed: {errors[0]}", *notes]
+            row = {
+                "sampler": sampler,
+                "setting": setting,
+                "status": status,
+                "n_ok": len(ok),
+                "n_cells": len(group),
+                "note": "; ".join(notes),
+            }
+            for metric in ("acsa", "gm", "minority_recall"):
+                row[f"{metric}_mean"], row[f"{metric}_std"] = _mean_std(r[metric] for r in ok)
+            row["fit_time_mean"] = _mean_std(r["fit_time"] for r in ok)[0]
+            rows.append(row)
+    return rows
+
+
+def summarize_quality(result):
+    """Per (sampler, setting, class): the quality measures averaged over cells.
+
+    Returns
+    -------
+    rows : list of dict
+        Keys ``sampler``, ``setting``, ``class``, ``n_cells``, ``n_real``, ``n_generated`` (means
+        over cells) and :data:`QUALITY_METRICS`. Empty when no cell measured quality.
+    """
+    groups = {}
+    for record in result.records:
+        for row in record.get("quality") or []:
+            key = (record["sampler"], record["setting"], row["class"])
+            groups.setdefault(key, []).append(row)
+    order = {name: index for index, name in enumerate(result.samplers)}
+    summary = []
+    for (sampler, setting, label), rows in sorted(
+        groups.items(), key=lambda item: (order.get(item[0][0], 0), item[0][1], str(item[0][2]))
+    ):
+        entry = {
+            "sampler": sampler,
+            "setting": setting,
+            "class": label,
+            "n_cells": len(rows),
+            "n_real": float(np.mean([r["n_real"] for r in rows])),
+            "n_generated": float(np.mean([r["n_generated"] for r in rows])),
+        }
+        for metric in QUALITY_METRICS:
+            entry[metric] = _mean_std(r[metric] for r in rows)[0]
+        summary.append(entry)
+    return summary
+
+
+# --------------------------------------------------------------------------------------------------
+# Text tables
+# --------------------------------------------------------------------------------------------------
+
+
+def _pm(mean, std, plus_minus):
+    if mean is None or not np.isfinite(mean):
+        return "-"
+    return f"{mean:.3f} {plus_minus} {std:.3f}"
+
+
+def _number(value, digits=3):
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    return f"{value:.{digits}f}"
+
+
+def _table_cells(rows, plus_minus):
+    header = ["sampler", "setting", "ACSA", "GM", "minority recall", "fit time (s)", "cells"]
+    header += ["status", "note"]
+    body = [
+        [
+            row["sampler"],
+            row["setting"],
+            _pm(row["acsa_mean"], row["acsa_std"], plus_minus),
+            _pm(row["gm_mean"], row["gm_std"], plus_minus),
+            _pm(row["minority_recall_mean"], row["minority_recall_std"], plus_minus),
+            _number(row["fit_time_mean"], 2),
+            f"{row['n_ok']}/{row['n_cells']}",
+            row["status"],
+            row["note"],
+        ]
+        for row in rows
+    ]
+    return header, body
+
+
+def _quality_cells(rows):
+    header = ["sampler", "setting", "class", "accuracy", "diversity gen", "diversity real"]
+    header += ["novelty gen", "novelty real"]
+    body = [
+        [
+            row["sampler"],
+            row["setting"],
+            str(row["class"]),
+            *(_number(row[metric]) for metric in QUALITY_METRICS),
+        ]
+        for row in rows
+    ]
+    return header, body
+
+
+def _plain_text(header, body):
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *body)]
+    lines = ["  ".join(str(x).ljust(w) for x, w in zip(header, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip() for line in body]
+    return "\n".join(lines)
+
+
+def _markdown(header, body):
+    def escape(text):
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(escape(x) for x in line) + " |" for line in body]
+    return "\n".join(lines)
+
+
+def format_table(rows, markdown=False):
+    """The summary as aligned plain text (for the terminal) or as a Markdown table."""
+    if markdown:
+        return _markdown(*_table_cells(rows, "±"))
+    # Plain ASCII in the terminal: some consoles cannot print "±".
+    return _plain_text(*_table_cells(rows, "+-"))
+
+
+def format_quality_table(rows, markdown=False):
+    """The per-class quality summary as plain text or Markdown."""
+    header, body = _quality_cells(rows)
+    return _markdown(header, body) if markdown else _plain_text(header, body)
+
+
+# --------------------------------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------------------------------
+
+
+def _json_safe(value):
+    """NaN and infinities become null, numpy values plain Python, so the JSON is standard."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _json_safe(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _csv_value(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def _write_csv(path, rows, columns):
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({column: _csv_value(row.get(column, "")) for column in columns})
+
+
+def environment():
+    """Where the numbers came from: versions, machine, date."""
+    import imblearn
+    import sklearn
+    import torch
+
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "torch": torch.__version__,
+        "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+        "scikit-learn": sklearn.__version__,
+        "imbalanced-learn": imblearn.__version__,
+    }
+
+
+def write_results(result, out_dir, command=None):
+    """Write the summary (CSV, JSON, Markdown, PNG), the per-cell records and, when measured,
+    the quality tables and sample grids.
+
+    Parameters
+    ----------
+    result : BenchmarkResult
+        From :func:`imbgan.benchmark.run_benchmark`.
+    out_dir : str or path-like
+        Created if needed.
+    command : str, optional
+        The command line that produced the run, recorded in the JSON and Markdown.
+
+    Returns
+    -------
+    paths : dict of str to Path
+        What was written, by kind (``summary_csv``, ``summary_md``, ``results_json``,
+        ``cells_csv``, and when available ``summary_png``, ``quality_csv``, ``quality_md``,
+        ``grid_<sampler>``).
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary = summarize(result)
+    quality = summarize_quality(result)
+    env = environment()
+    paths = {
+        "summary_csv": out_dir / "summary.csv",
+        "summary_md": out_dir / "summary.md",
+        "results_json": out_dir / "results.json",
+        "cells_csv": out_dir / "cells.csv",
+    }
+    _write_csv(paths["summary_csv"], summary, SUMMARY_COLUMNS)
+    _write_csv(paths["cells_csv"], result.records, CELL_COLUMNS)
+
+    config = {key: _json_safe(value) for key, value in vars(result.config).items()}
+    cells = [
+        {key: value for key, value in record.items() if key != "examples"}
+        for record in result.records
+    ]
+    with open(paths["results_json"], "w") as handle:
+        json.dump(
+            _json_safe(
+                {
+                    "command": command,
+                    "config": config,
+                    "environment": env,
+                    "wall_time_s": result.wall_time,
+                    "summary": summary,
+                    "quality": quality,
+                    "cells": cells,
+                }
+            ),
+            handle,
+            indent=2,
+            allow_nan=False,
+        )
+
+    lines = ["# imbgan benchmark", ""]
+    if command:
+        lines += ["```", command, "```", ""]
+    lines += [
+        f"Data set `{result.config.dataset}`, protocol `{result.config.protocol}`, classifier "
+        f"`{result.config.classifier}`, seeds {list(result.config.seeds)}; {env['date']}, "
+        f"{env['platform']}, {env['cpu_count']} CPUs, torch {env['torch']}; "
+        f"wall time {result.wall_time:.0f} s.",
+        "",
+        "ACSA, GM and minority recall: mean ± std over cells; fit time: mean seconds of "
+        "`fit_resample`.",
+        "",
+        format_table(summary, markdown=True),
+        "",
+    ]
+    if quality:
+        paths["quality_csv"] = out_dir / "quality.csv"
+        paths["quality_md"] = out_dir / "quality.md"
+        _write_csv(paths["quality_csv"], quality, list(quality[0]))
+        quality_md = format_quality_table(quality, markdown=True)
+        paths["quality_md"].write_text(quality_md + "\n")
+        lines += ["## Generated-sample quality (per class, mean over cells)", "", quality_md, ""]
+    paths["summary_md"].write_text("\n".join(lines))
+
+    paths.update(_write_plots(result, summary, out_dir))
+    return paths
+
+
+# --------------------------------------------------------------------------------------------------
+# Plots (only when matplotlib is installed)
+# --------------------------------------------------------------------------------------------------
+
+
+def _figure(**kwargs):
+    """A matplotlib Figure that never touches pyplot's global backend, or None."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        return None
+    return Figure(**kwargs)
+
+
+def _write_plots(result, summary, out_dir):
+    paths = {}
+    plotted = [row for row in summary if row["n_ok"] > 0]
+    settings = _unique(row["setting"] for row in plotted)
+    if plotted:
+        figure = _figure(figsize=(max(6.0, 0.9 * len(result.samplers) + 2), 3.2 * len(settings)))
+        if figure is not None:
+            axes = figure.subplots(len(settings), 1, squeeze=False)[:, 0]
+            for axis, setting in zip(axes, settings):
+                rows = [row for row in plotted if row["setting"] == setting]
+                positions = np.arange(len(rows))
+                for offset, metric in ((-0.2, "acsa"), (0.2, "gm")):
+                    axis.bar(
+                        positions + offset,
+                        [row[f"{metric}_mean"] for row in rows],
+                        width=0.4,
+                        yerr=[row[f"{metric}_std"] for row in rows],
+                        capsize=3,
+                        label=metric.upper(),
+                    )
+                axis.set_xticks(positions, [row["sampler"] for row in rows], rotation=30)
+                axis.set_ylim(0, 1)
+                axis.set_title(f"{result.config.dataset}, {setting}")
+                axis.legend(loc="lower right")
+            figure.tight_layout()
+            paths["summary_png"] = out_dir / "summary.png"
+            figure.savefig(paths["summary_png"], dpi=120)
+
+    if result.image_shape is None:
+        return paths
+    for sampler in result.samplers:
+        record = next(
+            (r for r in result.records if r["sampler"] == sampler and r.get("examples")), None
+        )
+        if record is None:
+            continue
+        path = out_dir / f"samples_{sampler}.png"
+        if _write_grid(record["examples"], result.image_shape, f"{sampler}", path):
+            paths[f"grid_{sampler}"] = path
+    return paths
+
+
+def _write_grid(examples, image_shape, title, path):
+    """One row per class, generated examples side by side; False without matplotlib.
+
+    The examples are tiled into one array and drawn with a single ``imshow``: a subplot per
+    image made a 10 x 10 grid take seconds to draw.
+    """
+    channels, height, width = image_shape
+    labels = list(examples)
+    n_columns = max(len(rows) for rows in examples.values())
+    gap = max(1, min(height, width) // 8)
+    canvas_channels = 3 if channels == 3 else 1
+    # Gaps are drawn as white paper (0 in the reversed gray map, 1 in colour).
+    canvas = np.full(
+        (
+            len(labels) * (height + gap) + gap,
+            n_columns * (width + gap) + gap,
+            canvas_channels,
+        ),
+        1.0 if channels == 3 else 0.0,
+    )
+    for row, label in enumerate(labels):
+        for column, flat in enumerate(examples[label]):
+            image = np.asarray(flat, dtype=float).reshape(channels, height, width)
+            # Images were scaled to [0, 1]; clip what a generator drew outside. Images with
+            # neither 1 nor 3 channels show their first channel.
+            tile = np.moveaxis(image, 0, -1) if channels == 3 else image[:1].transpose(1, 2, 0)
+            top = gap + row * (height + gap)
+            left = gap + column * (width + gap)
+            canvas[top : top + height, left : left + width] = np.clip(tile, 0, 1)
+    scale = 0.9 / max(height, width)
+    figure = _figure(
+        figsize=(canvas.shape[1] * scale * 0.9 + 1.0, canvas.shape[0] * scale * 0.9 + 0.8)
+    )
+    if figure is None:
+        return False
+    axis = figure.add_subplot()
+    if channels == 3:
+        axis.imshow(canvas, interpolation="nearest")
+    else:
+        axis.imshow(canvas[..., 0], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    axis.set_xticks([])
+    axis.set_yticks(
+        [gap + row * (height + gap) + height / 2 - 0.5 for row in range(len(labels))],
+        [str(label) for label in labels],
+    )
+    axis.set_ylabel("class")
+    axis.set_title(f"{title}: generated samples per class")
+    figure.savefig(path, dpi=100, bbox_inches="tight")
+    return True

@@ -1,0 +1,487 @@
+"""Plan the cells of a benchmark run, run each one, and collect their records."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import traceback
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import recall_score
+from sklearn.model_selection import StratifiedKFold
+from threadpoolctl import threadpool_limits
+
+from ..datasets import load_dataset, make_drop_split, make_imbalanced_split
+from ..metrics import acsa_score, gm_score, sample_quality_report
+from ._classifiers import make_classifier
+from ._samplers import (
+    SAMPLER_NAMES,
+    SamplerContext,
+    builtin_sampler_specs,
+    missing_imbgan_class,
+)
+
+PROTOCOLS = ("ir", "drop", "cv")
+
+# Quality measures per cell: enough pairs and queries for a stable class mean on digits-sized
+# data, few enough that quality adds seconds, not minutes, to a run.
+_QUALITY_PAIRS = 300
+_QUALITY_QUERIES = 100
+_QUALITY_REFERENCES = 1000
+# Generated examples kept per class for the PNG grid.
+_GRID_EXAMPLES = 10
+# Torch and BLAS threads per cell. Measured on 2 shared cores (digits, IR 10): an MLP fit took
+# 2.3 s on one thread and 25 s on two; a 5-epoch CGANSampler 8 s against 37 s. Use --n-jobs to
+# occupy more cores, one cell per core.
+_DEFAULT_THREADS_PER_CELL = 1
+
+
+@dataclass
+class BenchmarkConfig:
+    """Everything that defines a benchmark run; the command line fills one of these.
+
+    Fields left at None take a default that depends on ``quick`` (see :func:`resolve_config`).
+
+    Attributes
+    ----------
+    dataset : str
+        ``"digits"``, ``"breast_cancer"``, ``"wine"``, or a path; see
+        :func:`imbgan.datasets.load_dataset`.
+    protocol : {"ir", "drop", "cv"}
+        GAMO's imbalance-ratio split, BAGAN's drop split, or stratified k-fold on the data as is.
+    imbalance_ratio : float
+        ``ir`` protocol: largest over smallest training class.
+    max_per_class, n_test_per_class : int or None
+        ``ir`` protocol: see :func:`imbgan.datasets.make_imbalanced_split`.
+    drop_fractions : tuple of float or None
+        ``drop`` protocol: fractions of the minority class's training rows to drop; default
+        (0.4, 0.8, 0.95), quick (0.8,).
+    minority_classes : tuple or None
+        ``drop`` protocol: the classes made minority in turn; default all, quick the first.
+    test_size : float
+        ``drop`` protocol: fraction of rows held out for testing.
+    n_splits : int or None
+        ``cv`` protocol: folds; default 5, quick 3.
+    samplers : tuple of str or None
+        Names from :data:`SAMPLER_NAMES` (or of extra specs); default every one that applies.
+    classifier : {"mlp", "logreg", "rf", "cnn"}
+        The fixed classifier trained on the resampled data.
+    seeds : tuple of int or None
+        Default (0, 1, 2, 3, 4), quick (0, 1).
+    n_jobs : int or None
+        Cells run in parallel by joblib; None follows ``joblib.parallel_config`` (1 outside it).
+    epochs, batch_size : int or None
+        GAN sampler training; None keeps each sampler's default (quick: 5 epochs).
+    device : str
+        Torch device for GAN samplers and the CNN.
+    quick : bool
+        Small settings for a run of about two minutes.
+    quality : bool
+        Generated-sample quality per class (image data only).
+    label_column : str or None
+        CSV data sets: the label column (default the last).
+    threads_per_cell : int or None
+        Torch and BLAS threads inside each cell; default 1 (parallelism comes from ``n_jobs``).
+    """
+
+    dataset: str = "digits"
+    protocol: str = "ir"
+    imbalance_ratio: float = 10.0
+    max_per_class: int | None = None
+    n_test_per_class: int | None = None
+    drop_fractions: tuple | None = None
+    minority_classes: tuple | None = None
+    test_size: float = 0.2
+    n_splits: int | None = None
+    samplers: tuple | None = None
+    classifier: str = "mlp"
+    seeds: tuple | None = None
+    n_jobs: int | None = None
+    epochs: int | None = None
+    batch_size: int | None = None
+    device: str = "cpu"
+    quick: bool = False
+    quality: bool = False
+    label_column: str | None = None
+    threads_per_cell: int | None = None
+
+
+def resolve_config(config):
+    """Fill the fields left at None with their (quick or full) defaults; returns a copy."""
+    quick = config.quick
+    defaults = {
+        "drop_fractions": (0.8,) if quick else (0.4, 0.8, 0.95),
+        "n_splits": 3 if quick else 5,
+        "seeds": (0, 1) if quick else (0, 1, 2, 3, 4),
+        # Full runs keep each sampler's own default number of epochs.
+        "epochs": 5 if quick else None,
+    }
+    changes = {name: value for name, value in defaults.items() if getattr(config, name) is None}
+    if config.protocol not in PROTOCOLS:
+        raise ValueError(f"protocol must be one of {PROTOCOLS}; got {config.protocol!r}.")
+    return dataclasses.replace(config, **changes)
+
+
+@dataclass
+class BenchmarkData:
+    """The loaded data set, with images scaled to [0, 1]."""
+
+    X: np.ndarray
+    y: np.ndarray
+    image_shape: tuple | None
+    # SSIM's data_range: the scaled images span [0, 1].
+    data_range: float | None
+
+
+def prepare_data(config):
+    """Load the data set; scale images to [0, 1] so that every sampler and classifier sees the
+    same pixel range (digits come as 0-16, MNIST as 0-255)."""
+    X, y, image_shape = load_dataset(config.dataset, label_column=config.label_column)
+    if image_shape is None:
+        return BenchmarkData(np.asarray(X, dtype=np.float64), y, None, None)
+    low, high = float(X.min()), float(X.max())
+    scale = (high - low) or 1.0
+    X = ((np.asarray(X, dtype=np.float32) - low) / scale).astype(np.float32)
+    return BenchmarkData(X, y, image_shape, 1.0)
+
+
+def _setting_label(config, drop_fraction=None):
+    if config.protocol == "ir":
+        return f"IR={config.imbalance_ratio:g}"
+    if config.protocol == "drop":
+        return f"drop={drop_fraction:g}"
+    return f"{config.n_splits}-fold cv"
+
+
+def plan_cells(config, samplers, classes):
+    """One dict per (sampler, seed, protocol setting), in table order."""
+    cells = []
+    for sampler in samplers:
+        for seed in config.seeds:
+            if config.protocol == "ir":
+                cells.append({"sampler": sampler, "seed": seed, "setting": _setting_label(config)})
+            elif config.protocol == "drop":
+                minority_classes = config.minority_classes
+                if minority_classes is None:
+                    minority_classes = classes[:1] if config.quick else classes
+                for drop_fraction in config.drop_fractions:
+                    for minority_class in minority_classes:
+                        cells.append(
+                            {
+                                "sampler": sampler,
+                                "seed": seed,
+                                "setting": _setting_label(config, drop_fraction),
+                                "drop_fraction": drop_fraction,
+                                "minority_class": _plain(minority_class),
+                            }
+                        )
+            else:
+                for fold in range(config.n_splits):
+                    cells.append(
+                        {
+                            "sampler": sampler,
+                            "seed": seed,
+                            "setting": _setting_label(config),
+                            "fold": fold,
+                        }
+                    )
+    for index, cell in enumerate(cells):
+        cell["cell"] = index
+    return cells
+
+
+def _plain(value):
+    """A numpy scalar as the Python value JSON and CSV writers understand."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _split(cell, config, data):
+    """The cell's train and test rows, and the classes counted as minority in them."""
+    X, y, seed = data.X, data.y, cell["seed"]
+    if config.protocol == "ir":
+        X_train, X_test, y_train, y_test = make_imbalanced_split(
+            X,
+            y,
+            imbalance_ratio=config.imbalance_ratio,
+            max_per_class=config.max_per_class,
+            n_test_per_class=config.n_test_per_class,
+            random_state=seed,
+        )
+    elif config.protocol == "drop":
+        X_train, X_test, y_train, y_test = make_drop_split(
+            X,
+            y,
+            minority_class=cell["minority_class"],
+            drop_fraction=cell["drop_fraction"],
+            test_size=config.test_size,
+            random_state=seed,
+        )
+        return X_train, X_test, y_train, y_test, np.array([cell["minority_class"]])
+    else:
+        folds = StratifiedKFold(n_splits=config.n_splits, shuffle=True, random_state=seed)
+        train_rows, test_rows = list(folds.split(X, y))[cell["fold"]]
+        X_train, X_test, y_train, y_test = X[train_rows], X[test_rows], y[train_rows], y[test_rows]
+    # Every class smaller than the largest is what 'auto' oversampling tops up.
+    classes, counts = np.unique(y_train, return_counts=True)
+    return X_train, X_test, y_train, y_test, classes[counts < counts.max()]
+
+
+def run_cell(cell, spec, config, data, judge=None, keep_examples=False, threads=1):
+    """Run one cell: split, resample, train the classifier, score; never raises.
+
+    Parameters
+    ----------
+    cell : dict
+        From :func:`plan_cells`.
+    spec : SamplerSpec
+        Builds the cell's sampler.
+    config : BenchmarkConfig
+        Resolved configuration.
+    data : BenchmarkData
+        The whole data set.
+    judge : fitted classifier, optional
+        Trained on all real data; judges generated samples when ``config.quality`` is set.
+    keep_examples : bool, default=False
+        Keep a few generated rows per class for the PNG grid.
+    threads : int, default=1
+        Torch and BLAS threads while the cell runs (restored afterwards).
+
+    Returns
+    -------
+    record : dict
+        The cell's keys plus ``status`` ("ok" or "failed"), ``error`` and ``traceback`` (failed
+        cells), ``acsa``, ``gm``, ``minority_recall``, ``fit_time`` (seconds spent in
+        ``fit_resample``), ``n_train``, ``n_generated``, ``recall_per_class``, ``notes``,
+        ``quality`` (list of per-class dicts, or None) and ``examples`` (generated rows per class
+        for the PNG grid, or None).
+    """
+    record = {
+        **cell,
+        "status": "ok",
+        "error": "",
+        "traceback": "",
+        "acsa": np.nan,
+        "gm": np.nan,
+        "minority_recall": np.nan,
+        "fit_time": np.nan,
+        "n_train": 0,
+        "n_generated": 0,
+        "recall_per_class": {},
+        "notes": [],
+        "quality": None,
+        "examples": None,
+    }
+    import torch
+
+    previous_torch_threads = torch.get_num_threads()
+    try:
+        # Small networks on small data gain nothing from threads, and on a shared machine
+        # waiting threads made fits 4 to 14 times slower (see _DEFAULT_THREADS_PER_CELL).
+        torch.set_num_threads(threads)
+        with threadpool_limits(limits=threads), warnings.catch_warnings():
+            # A small MLP that stops at max_iter is part of the fixed protocol, not news.
+            warnings.simplefilter("ignore", category=ConvergenceWarning)
+            X_train, X_test, y_train, y_test, minority = _split(cell, config, data)
+            context = SamplerContext(
+                seed=cell["seed"],
+                y_train=y_train,
+                image_shape=data.image_shape,
+                epochs=config.epochs,
+                batch_size=config.batch_size,
+                device=config.device,
+                notes=record["notes"],
+            )
+            sampler = spec.factory(context)
+            start = time.perf_counter()
+            if sampler is None:
+                X_resampled, y_resampled = X_train, y_train
+            else:
+                X_resampled, y_resampled = sampler.fit_resample(X_train, y_train)
+            record["fit_time"] = time.perf_counter() - start
+            X_resampled, y_resampled = np.asarray(X_resampled), np.asarray(y_resampled)
+            record["n_train"] = int(len(y_train))
+            record["n_generated"] = int(len(y_resampled) - len(y_train))
+
+            classifier = make_classifier(
+                config.classifier, cell["seed"], data.image_shape, config.quick, config.device
+            )
+            classifier.fit(X_resampled, y_resampled)
+            y_pred = classifier.predict(X_test)
+            classes = np.unique(y_test)
+            recalls = recall_score(y_test, y_pred, labels=classes, average=None, zero_division=0)
+            record["recall_per_class"] = {
+                str(_plain(label)): float(r) for label, r in zip(classes, recalls)
+            }
+            record["acsa"] = acsa_score(y_test, y_pred)
+            record["gm"] = gm_score(y_test, y_pred)
+            in_minority = np.isin(classes, minority)
+            if in_minority.any():
+                record["minority_recall"] = float(recalls[in_minority].mean())
+
+            # fit_resample returns the original rows first, then the generated ones.
+            X_generated = X_resampled[len(y_train) :]
+            y_generated = y_resampled[len(y_train) :]
+            if config.quality and data.image_shape is not None and len(y_generated):
+                record["quality"] = [
+                    {key: _plain(value) for key, value in row.items()}
+                    for row in sample_quality_report(
+                        judge,
+                        X_train,
+                        y_train,
+                        X_generated,
+                        y_generated,
+                        data.image_shape,
+                        data_range=data.data_range,
+                        n_pairs=_QUALITY_PAIRS,
+                        max_samples=_QUALITY_QUERIES,
+                        max_reference=_QUALITY_REFERENCES,
+                        random_state=cell["seed"],
+                    )
+                ]
+            if keep_examples and len(y_generated):
+                record["examples"] = {
+                    _plain(label): X_generated[y_generated == label][:_GRID_EXAMPLES]
+                    for label in np.unique(y_generated)
+                }
+    except Exception as exc:  # one broken cell must not end the run
+        record["status"] = "failed"
+        record["error"] = f"{type(exc).__name__}: {exc}"
+        record["traceback"] = traceback.format_exc()
+    finally:
+        torch.set_num_threads(previous_torch_threads)
+    return record
+
+
+@dataclass
+class BenchmarkResult:
+    """Everything a run produced.
+
+    Attributes
+    ----------
+    config : BenchmarkConfig
+        The resolved configuration.
+    samplers : list of str
+        Requested sampler names, in table order.
+    skipped : dict
+        ``{sampler: reason}`` for samplers that did not run (not exported, not applicable).
+    records : list of dict
+        One per cell, in plan order; see :func:`run_cell`.
+    image_shape : tuple or None
+        Of the data set.
+    wall_time : float
+        Seconds for the whole run.
+    """
+
+    config: BenchmarkConfig
+    samplers: list
+    skipped: dict
+    records: list
+    image_shape: tuple | None
+    wall_time: float
+
+
+def default_samplers(image_shape, specs=None):
+    """Every sampler that applies to the data: all of them for images, all but the
+    image-only ones (mirroring) for tabular data."""
+    specs = specs or builtin_sampler_specs()
+    return [
+        name
+        for name in (*SAMPLER_NAMES, *(n for n in specs if n not in SAMPLER_NAMES))
+        if name in specs and (image_shape is not None or not specs[name].images_only)
+    ]
+
+
+def _iterate_parallel(tasks, n_jobs):
+    """Results as cells finish where the joblib backend allows it, else all at the end."""
+    try:
+        parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+    except ValueError:
+        # Some backends (multiprocessing, older dask) cannot stream results.
+        parallel = Parallel(n_jobs=n_jobs)
+    return parallel(tasks)
+
+
+def run_benchmark(config, *, extra_samplers=None, progress=True):
+    """Run every cell of a benchmark and return the records.
+
+    Parameters
+    ----------
+    config : BenchmarkConfig
+        What to run; fields left at None are resolved by :func:`resolve_config`.
+    extra_samplers : dict of str to SamplerSpec, optional
+        More samplers (or replacements for built-in names), selectable in ``config.samplers``.
+    progress : bool, default=True
+        Show a tqdm progress bar over cells.
+
+    Returns
+    -------
+    result : BenchmarkResult
+        Summarise it with :func:`imbgan.benchmark.summarize` and write it with
+        :func:`imbgan.benchmark.write_results`.
+    """
+    from tqdm.auto import tqdm
+
+    started = time.perf_counter()
+    config = resolve_config(config)
+    specs = {**builtin_sampler_specs(), **(extra_samplers or {})}
+    data = prepare_data(config)
+    requested = list(config.samplers or default_samplers(data.image_shape, specs))
+    unknown = [name for name in requested if name not in specs]
+    if unknown:
+        raise ValueError(f"Unknown sampler(s) {unknown}; choose from {sorted(specs)}.")
+    if config.classifier == "cnn" and data.image_shape is None:
+        raise ValueError("The cnn classifier needs image data; this data set is tabular.")
+
+    skipped = {}
+    for name in requested:
+        if specs[name].images_only and data.image_shape is None:
+            skipped[name] = "skipped: needs image data"
+        elif name not in (extra_samplers or {}):
+            reason = missing_imbgan_class(name)
+            if reason:
+                skipped[name] = reason
+    runnable = [name for name in requested if name not in skipped]
+    cells = plan_cells(config, runnable, list(np.unique(data.y)))
+
+    threads = config.threads_per_cell or _DEFAULT_THREADS_PER_CELL
+    judge = None
+    if config.quality and data.image_shape is not None:
+        # BAGAN's judge is trained on the whole data set, before any row is dropped.
+        with threadpool_limits(limits=threads), warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=ConvergenceWarning)
+            judge = make_classifier(
+                config.classifier, 0, data.image_shape, config.quick, config.device
+            ).fit(data.X, data.y)
+
+    first_seed = config.seeds[0]
+    tasks = (
+        delayed(run_cell)(
+            cell,
+            specs[cell["sampler"]],
+            config,
+            data,
+            judge=judge,
+            keep_examples=specs[cell["sampler"]].generates_images and cell["seed"] == first_seed,
+            threads=threads,
+        )
+        for cell in cells
+    )
+    records = []
+    with tqdm(total=len(cells), desc="benchmark cells", unit="cell", disable=not progress) as bar:
+        for record in _iterate_parallel(tasks, config.n_jobs):
+            records.append(record)
+            bar.set_postfix_str(f"{record['sampler']} seed {record['seed']}: {record['status']}")
+            bar.update(1)
+    records.sort(key=lambda record: record["cell"])
+    return BenchmarkResult(
+        config=dataclasses.replace(config, samplers=tuple(requested)),
+        samplers=requested,
+        skipped=skipped,
+        records=records,
+        image_shape=data.image_shape,
+        wall_time=time.perf_counter() - started,
+    )

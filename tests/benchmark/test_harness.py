@@ -1,0 +1,285 @@
+"""Tests of the benchmark harness on tiny data, with baseline and fake samplers only.
+
+GAN samplers are never trained here: their behaviour is tested with the samplers themselves,
+and the harness only needs something with ``fit_resample``.
+"""
+
+import csv
+import json
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+
+import imbgan
+from imbgan.benchmark import (
+    BenchmarkConfig,
+    SamplerSpec,
+    SmallCNNClassifier,
+    default_samplers,
+    main,
+    run_benchmark,
+    summarize,
+    summarize_quality,
+    write_results,
+)
+
+
+class NoisyCopySampler:
+    """A stand-in oversampler: tops every class up to the largest with jittered copies."""
+
+    def __init__(self, random_state):
+        self.random_state = random_state
+
+    def fit_resample(self, X, y):
+        rng = np.random.RandomState(self.random_state)
+        classes, counts = np.unique(y, return_counts=True)
+        X_new, y_new = [X], [y]
+        for label, count in zip(classes, counts):
+            rows = rng.choice(np.flatnonzero(y == label), size=counts.max() - count)
+            X_new.append(np.clip(X[rows] + rng.normal(scale=0.05, size=X[rows].shape), 0, 1))
+            y_new.append(np.full(len(rows), label))
+        return np.vstack(X_new), np.concatenate(y_new)
+
+
+class BrokenSampler:
+    """A sampler whose training always fails."""
+
+    def fit_resample(self, X, y):
+        raise RuntimeError("generator exploded")
+
+
+def build_noisy(context):
+    return NoisyCopySampler(context.seed)
+
+
+def build_broken(context):
+    return BrokenSampler()
+
+
+EXTRA = {
+    "noisy": SamplerSpec("noisy", build_noisy, generates_images=True),
+    "broken": SamplerSpec("broken", build_broken),
+}
+
+
+@pytest.fixture(scope="module")
+def tiny_digits(tmp_path_factory):
+    """Digits 0 to 3 as an .npz image data set (about 700 rows)."""
+    X, y = load_digits(return_X_y=True)
+    keep = y < 4
+    path = tmp_path_factory.mktemp("data") / "digits4.npz"
+    np.savez(path, X=X[keep], y=y[keep], image_shape=np.array([1, 8, 8]))
+    return str(path)
+
+
+def tiny_config(dataset, **changes):
+    settings = dict(
+        dataset=dataset,
+        protocol="ir",
+        imbalance_ratio=8,
+        max_per_class=40,
+        n_test_per_class=20,
+        classifier="logreg",
+        seeds=(0,),
+    )
+    settings.update(changes)
+    return BenchmarkConfig(**settings)
+
+
+def test_cells_run_and_every_requested_sampler_is_listed(tiny_digits):
+    config = tiny_config(tiny_digits, samplers=("none", "ros", "smote", "noisy", "broken"))
+    result = run_benchmark(config, extra_samplers=EXTRA, progress=False)
+    assert [r["sampler"] for r in result.records] == ["none", "ros", "smote", "noisy", "broken"]
+    rows = summarize(result)
+    assert [row["sampler"] for row in rows] == list(config.samplers)
+    by_name = {row["sampler"]: row for row in rows}
+    for name in ("none", "ros", "smote", "noisy"):
+        assert by_name[name]["status"] == "ok"
+        assert 0.0 < by_name[name]["acsa_mean"] <= 1.0
+        assert 0.0 <= by_name[name]["gm_mean"] <= by_name[name]["acsa_mean"] + 1e-12
+        assert 0.0 <= by_name[name]["minority_recall_mean"] <= 1.0
+        assert by_name[name]["fit_time_mean"] >= 0.0
+    record = {r["sampler"]: r for r in result.records}
+    assert record["none"]["n_generated"] == 0
+    # 40, 20, 10, 5 rows: 'auto' tops every class up to 40.
+    assert record["ros"]["n_generated"] == 3 * 40 - (20 + 10 + 5)
+
+
+def test_a_failing_cell_is_reported_not_raised(tiny_digits):
+    config = tiny_config(tiny_digits, samplers=("none", "broken"), seeds=(0, 1))
+    result = run_benchmark(config, extra_samplers=EXTRA, progress=False)
+    broken = [r for r in result.records if r["sampler"] == "broken"]
+    assert all(r["status"] == "failed" for r in broken)
+    assert all("RuntimeError: generator exploded" in r["error"] for r in broken)
+    assert "generator exploded" in broken[0]["traceback"]
+    row = next(row for row in summarize(result) if row["sampler"] == "broken")
+    assert row["status"] == "failed"
+    assert "generator exploded" in row["note"]
+    assert np.isnan(row["acsa_mean"])
+
+
+def test_smote_lowers_k_neighbors_for_tiny_classes(tiny_digits):
+    # Counts 40, 19, 9, 4: the smallest class cannot feed SMOTE's default 5 neighbours.
+    config = tiny_config(tiny_digits, samplers=("smote",), imbalance_ratio=10, max_per_class=40)
+    result = run_benchmark(config, progress=False)
+    record = result.records[0]
+    assert record["status"] == "ok"
+    assert any("k_neighbors lowered to 3" in note for note in record["notes"])
+    assert "k_neighbors lowered" in summarize(result)[0]["note"]
+
+
+def test_output_files_are_written_and_parse(tiny_digits, tmp_path):
+    config = tiny_config(tiny_digits, samplers=("none", "noisy", "broken"), quality=True)
+    result = run_benchmark(config, extra_samplers=EXTRA, progress=False)
+    paths = write_results(result, tmp_path / "out", command="imbgan-benchmark --test")
+
+    with open(paths["summary_csv"], newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["sampler"] for row in rows] == ["none", "noisy", "broken"]
+    assert rows[2]["status"] == "failed" and "generator exploded" in rows[2]["note"]
+    assert 0 < float(rows[0]["acsa_mean"]) <= 1
+
+    with open(paths["results_json"]) as handle:
+        document = json.load(handle)  # strict JSON: NaN would have been written as null
+    assert document["command"] == "imbgan-benchmark --test"
+    assert [row["sampler"] for row in document["summary"]] == ["none", "noisy", "broken"]
+    assert len(document["cells"]) == 3
+    assert document["config"]["seeds"] == [0]
+
+    markdown = paths["summary_md"].read_text()
+    for name in ("none", "noisy", "broken"):
+        assert f"| {name} |" in markdown
+    assert "imbgan-benchmark --test" in markdown
+
+    with open(paths["cells_csv"], newline="") as handle:
+        assert len(list(csv.DictReader(handle))) == 3
+
+    # The noisy sampler copies real rows: its samples are recognisable and close to real ones.
+    quality = summarize_quality(result)
+    assert {row["class"] for row in quality} == {1, 2, 3}
+    assert all(row["sampler"] == "noisy" for row in quality)
+    assert all(row["novelty_generated"] > 0.8 for row in quality)
+    assert paths["quality_csv"].exists() and paths["quality_md"].exists()
+    pytest.importorskip("matplotlib")
+    assert paths["summary_png"].read_bytes()[:4] == b"\x89PNG"
+    assert paths["grid_noisy"].read_bytes()[:4] == b"\x89PNG"
+
+
+def test_missing_imbgan_sampler_is_skipped_with_a_note(tiny_digits, monkeypatch):
+    monkeypatch.delattr(imbgan, "GAMOSampler", raising=False)
+    config = tiny_config(tiny_digits, samplers=("none", "gamo"))
+    result = run_benchmark(config, progress=False)
+    assert [r["sampler"] for r in result.records] == ["none"]
+    row = next(row for row in summarize(result) if row["sampler"] == "gamo")
+    assert row["status"] == "skipped"
+    assert "GAMOSampler" in row["note"]
+
+
+def test_default_samplers_include_mirror_only_for_images():
+    assert "mirror" in default_samplers((1, 8, 8))
+    tabular = default_samplers(None)
+    assert "mirror" not in tabular
+    assert tabular[:3] == ["none", "ros", "smote"]
+
+
+def test_cv_protocol_on_tabular_data():
+    config = BenchmarkConfig(
+        dataset="wine",
+        protocol="cv",
+        n_splits=3,
+        samplers=("none", "ros"),
+        classifier="logreg",
+        seeds=(0,),
+    )
+    result = run_benchmark(config, progress=False)
+    assert len(result.records) == 2 * 3
+    assert all(r["status"] == "ok" for r in result.records)
+    rows = summarize(result)
+    assert [row["setting"] for row in rows] == ["3-fold cv", "3-fold cv"]
+    assert all(row["n_ok"] == 3 for row in rows)
+
+
+def test_drop_protocol_reports_minority_recall_per_setting(tiny_digits):
+    config = tiny_config(
+        tiny_digits,
+        protocol="drop",
+        drop_fractions=(0.5, 0.9),
+        minority_classes=(2,),
+        samplers=("none",),
+    )
+    result = run_benchmark(config, progress=False)
+    rows = summarize(result)
+    assert [row["setting"] for row in rows] == ["drop=0.5", "drop=0.9"]
+    for record in result.records:
+        assert record["minority_recall"] == record["recall_per_class"]["2"]
+
+
+def test_parallel_cells_match_sequential_ones(tiny_digits):
+    config = tiny_config(tiny_digits, samplers=("none", "ros"), seeds=(0, 1))
+    sequential = run_benchmark(config, progress=False)
+    config.n_jobs = 2
+    with joblib.parallel_config(backend="threading"):
+        parallel = run_benchmark(config, progress=False)
+    assert [r["cell"] for r in parallel.records] == [r["cell"] for r in sequential.records]
+    for first, second in zip(sequential.records, parallel.records):
+        assert first["acsa"] == pytest.approx(second["acsa"])
+
+
+def test_command_line_writes_results(tiny_digits, tmp_path, capsys):
+    out = tmp_path / "cli"
+    code = main(
+        [
+            "--dataset",
+            tiny_digits,
+            "--samplers",
+            "none",
+            "ros",
+            "--classifier",
+            "logreg",
+            "--seeds",
+            "0",
+            "--max-per-class",
+            "40",
+            "--n-test-per-class",
+            "20",
+            "--imbalance-ratio",
+            "8",
+            "--no-progress",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "ACSA" in printed and "ros" in printed
+    assert (out / "summary.csv").exists() and (out / "results.json").exists()
+    assert json.loads((out / "results.json").read_text())["command"].startswith("imbgan-benchmark")
+
+
+def test_command_line_rejects_bad_input(tmp_path, capsys):
+    with pytest.raises(SystemExit) as excinfo:
+        main(["--dataset", str(tmp_path / "missing.npz"), "--out", str(tmp_path)])
+    assert excinfo.value.code == 2
+    assert "missing.npz" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--samplers", "magic"])
+    with pytest.raises(SystemExit):
+        main(["--dataset", "wine", "--classifier", "cnn", "--out", str(tmp_path)])
+
+
+def test_small_cnn_is_a_reproducible_sklearn_classifier():
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:300] / 16.0, y[:300]
+    model = SmallCNNClassifier(image_shape=(1, 8, 8), epochs=3, random_state=0)
+    first = model.fit(X, y).predict_proba(X[:20])
+    second = clone(model).fit(X, y).predict_proba(X[:20])
+    np.testing.assert_allclose(first, second)
+    np.testing.assert_allclose(first.sum(axis=1), 1.0, rtol=1e-5)
+    assert set(model.predict(X)) <= set(model.classes_)
+    assert model.score(X, y) > 0.5
+    assert len(model.loss_history_) == 3 and model.n_features_in_ == 64
+    with pytest.raises(ValueError, match="image_shape"):
+        SmallCNNClassifier(image_shape=(1, 7, 7)).fit(X, y)
