@@ -71,7 +71,7 @@ class CAGANSampler(BaseGANSampler):
     >>> X, y = make_classification(n_classes=2, weights=[0.9, 0.1], n_samples=200,
     ...                            random_state=0)
     >>> X_res, y_res = CAGANSampler(epochs=5, random_state=0).fit_resample(X, y)
-    >>> print(sorted(Counter(y_res).items()))
+    >>> print(sorted(Counter(y_res.tolist()).items()))
     [(0, 179), (1, 179)]
     """
 

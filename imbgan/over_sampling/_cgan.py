@@ -91,10 +91,10 @@ class CGANSampler(BaseGANSampler):
     >>> from imbgan import CGANSampler
     >>> X, y = make_classification(n_classes=2, weights=[0.9, 0.1], n_samples=200,
     ...                            random_state=0)
-    >>> print(sorted(Counter(y).items()))
+    >>> print(sorted(Counter(y.tolist()).items()))
     [(0, 179), (1, 21)]
     >>> X_res, y_res = CGANSampler(epochs=5, random_state=0).fit_resample(X, y)
-    >>> print(sorted(Counter(y_res).items()))
+    >>> print(sorted(Counter(y_res.tolist()).items()))
     [(0, 179), (1, 179)]
     """
 

@@ -66,8 +66,8 @@ class MirrorSampler(BaseImbganSampler):
     >>> images = np.arange(10 * 4 * 4).reshape(10, 4, 4)
     >>> y = np.array([0] * 8 + [1] * 2)
     >>> images_res, y_res = MirrorSampler(random_state=0).fit_resample(images, y)
-    >>> images_res.shape, sorted(Counter(y_res).items())
-    ((16, 4, 4), [(np.int64(0), 8), (np.int64(1), 8)])
+    >>> images_res.shape, sorted(Counter(y_res.tolist()).items())
+    ((16, 4, 4), [(0, 8), (1, 8)])
     """
 
     _parameter_constraints: dict = {
