@@ -43,7 +43,7 @@ GAN_ATTRIBUTES = """sampling_strategy_ : dict
     n_features_in_ : int
         Number of features per row (``C * H * W`` for images).
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features, when ``X`` was a DataFrame with string column names.
 
     classes_ : ndarray of shape (n_classes,)

@@ -82,7 +82,8 @@ class CGANSampler(BaseGANSampler):
     References
     ----------
     .. [1] M. Mirza and S. Osindero, "Conditional Generative Adversarial Nets", 2014.
-    .. [2] J. Garrido et al., "A practical guide to understanding and applying GANs", 2019.
+    .. [2] Q. Garrido, A. Lafourcade, R. Lapertot and J. Lefevre, "A practical guide to
+       understanding and applying Generative Adversarial Networks and their improvements", 2019.
 
     Examples
     --------

@@ -15,7 +15,7 @@ _FLIP_AXES = {"horizontal": (3,), "vertical": (2,), "both": (2, 3)}
 class MirrorSampler(BaseImbganSampler):
     """Oversample images with mirrored copies of randomly chosen real images of the class.
 
-    The baseline augmentation of Mariani et al. (BAGAN, section 5): each new image of class
+    The baseline augmentation of Mariani et al. (BAGAN, section 5.2): each new image of class
     ``c`` is a real image of ``c``, drawn uniformly with replacement, flipped along ``axis``.
     It needs no training and works on images only.
 
