@@ -1,12 +1,21 @@
 """imbgan: GAN-based minority oversampling as imbalanced-learn samplers."""
 
 from .base import BaseGANSampler, BaseImbganSampler, TrainingDivergedError
-from .over_sampling import ACGANSampler, CAGANSampler, CGANSampler, MirrorSampler
+from .over_sampling import (
+    ACGANSampler,
+    BAGANGPSampler,
+    BAGANSampler,
+    CAGANSampler,
+    CGANSampler,
+    MirrorSampler,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ACGANSampler",
+    "BAGANGPSampler",
+    "BAGANSampler",
     "BaseGANSampler",
     "BaseImbganSampler",
     "CAGANSampler",

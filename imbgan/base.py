@@ -218,9 +218,11 @@ class BaseGANSampler(BaseImbganSampler):
 
     A subclass implements:
 
-    - ``_build_networks(spec)``: create the networks as fitted attributes (``generator_``, ...)
-      and return a dict ``{optimizer name: module}``; the optimizer called ``"generator"`` uses
-      the generator's learning rate, every other one the discriminator's.
+    - ``_build_networks(spec, data, labels)``: create the networks as fitted attributes
+      (``generator_``, ...) from the data shape (and, where a method needs them, the encoded
+      training rows and class indices already on the device) and return a dict
+      ``{optimizer name: module}``; with a ``learning_rate`` pair the ``"generator"`` and
+      ``"autoencoder"`` optimisers use the first rate, every other one the second.
     - ``_train_step(real, labels)``: one update on a batch of encoded real rows and their class
       indices (tensors on ``device_``); returns a dict of detached scalar loss tensors.
     - optionally ``_generate_batch(labels)``: encoded rows for class indices (default
@@ -241,6 +243,12 @@ class BaseGANSampler(BaseImbganSampler):
     #: Adam's (beta1, beta2); beta1 = 0.5 as recommended for GANs by Radford et al. (DCGAN).
     _adam_betas = (0.5, 0.999)
 
+    #: Attributes a method sets for training only; the engine drops them after training.
+    _training_only_attributes = ()
+
+    #: Optimisers that take the first rate of a ``learning_rate`` pair; all others the second.
+    _generator_side_optimizers = ("generator", "autoencoder")
+
     # ------------------------------------------------------------------ fitting
 
     def _fit_model(self, X, y_index, random_state):
@@ -253,7 +261,7 @@ class BaseGANSampler(BaseImbganSampler):
         with seeded_torch(seed, self.device_):
             data = torch.as_tensor(self.codec_.encode(X), device=self.device_)
             labels = torch.as_tensor(y_index, dtype=torch.long, device=self.device_)
-            modules = self._build_networks(self.spec_)
+            modules = self._build_networks(self.spec_, data, labels)
             for module in modules.values():
                 module.to(self.device_)
             self._optimizers = {
@@ -263,12 +271,16 @@ class BaseGANSampler(BaseImbganSampler):
                 for name, module in modules.items()
             }
             self.history_ = {}
+            self._discriminator_steps = 0
             try:
                 self._before_adversarial_training(data, labels)
                 self._set_train_mode(True)
                 self._run_epochs(self._train_step, data, labels, self.epochs, "GAN")
             finally:
-                del self._optimizers
+                # Optimiser state and training-only tensors are not part of the fitted model
+                # (and a GPU tensor in a pickle would not load on a CPU-only machine).
+                for name in ("_optimizers", *self._training_only_attributes):
+                    self.__dict__.pop(name, None)
                 self._set_train_mode(False)
 
     def _learning_rate_for(self, optimizer_name):
@@ -279,7 +291,7 @@ class BaseGANSampler(BaseImbganSampler):
                     "learning_rate must be a positive float or a pair (generator_rate, "
                     f"discriminator_rate) of positive floats, got {rate!r}."
                 )
-            return float(rate[0] if optimizer_name == "generator" else rate[1])
+            return float(rate[0] if optimizer_name in self._generator_side_optimizers else rate[1])
         return float(rate)
 
     def _run_epochs(self, step, data, labels, n_epochs, phase):
@@ -321,6 +333,12 @@ class BaseGANSampler(BaseImbganSampler):
                 )
             if self.verbose:
                 progress.set_postfix({name: f"{value:.3f}" for name, value in epoch_losses.items()})
+
+    def _generator_step_due(self, n_critic):
+        """Count one discriminator step; True on every ``n_critic``-th, when the generator
+        takes its step (several critic steps per generator step, as WGAN-GP trains)."""
+        self._discriminator_steps += 1
+        return self._discriminator_steps % n_critic == 0
 
     def _update(self, optimizer_name, loss):
         """One optimiser step of ``optimizer_name`` on ``loss``."""
@@ -394,7 +412,7 @@ class BaseGANSampler(BaseImbganSampler):
 
     # ------------------------------------------------------------------ hooks
 
-    def _build_networks(self, spec):
+    def _build_networks(self, spec, data, labels):
         raise NotImplementedError
 
     def _train_step(self, real, labels):

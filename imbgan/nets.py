@@ -270,3 +270,43 @@ class ConditionalGenerator(nn.Module):
 
     def forward(self, latent, labels):
         return self.body(torch.cat([latent, one_hot(labels, self.n_classes)], dim=1))
+
+
+class LatentEncoder(nn.Module):
+    """``E(x)``: a discriminator-style trunk followed by a linear map to the latent space.
+
+    The trunk has exactly the architecture of the trunk that ``Discriminator(spec, ...,
+    batch_norm=batch_norm)`` builds, so its weights can initialise a discriminator.
+
+    Parameters
+    ----------
+    spec : DataSpec
+        The data shape.
+    latent_dim : int
+        Size of the code.
+    batch_norm : bool
+        Batch normalisation in a convolutional trunk.
+    output_activation : bool
+        Follow the linear map with LeakyReLU(0.2) (BAGAN-GP's encoder) instead of leaving the code
+        linear (BAGAN's encoder).
+    """
+
+    def __init__(self, spec, latent_dim, batch_norm=False, output_activation=False):
+        super().__init__()
+        self.trunk = build_trunk(spec, batch_norm=batch_norm)
+        layers = [nn.Linear(self.trunk.out_features, latent_dim)]
+        if output_activation:
+            layers.append(nn.LeakyReLU(LEAKY_SLOPE))
+        self.to_latent = nn.Sequential(*layers)
+
+    def forward(self, rows):
+        return self.to_latent(self.trunk(rows))
+
+
+class Autoencoder(nn.Module):
+    """Holds an encoder and a decoder so that one optimiser trains both."""
+
+    def __init__(self, encoder, decoder):
+        super().__init__()
+        self.encoder = encoder
+        self.decoder = decoder

@@ -131,7 +131,7 @@ class ACGANSampler(BaseGANSampler):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _build_networks(self, spec):
+    def _build_networks(self, spec, data, labels):
         self.generator_ = ConditionalGenerator(spec, self.latent_dim)
         self.discriminator_ = Discriminator(spec, {"adversarial": 1, "classes": spec.n_classes})
         return {"generator": self.generator_, "discriminator": self.discriminator_}

@@ -108,7 +108,7 @@ class CAGANSampler(BaseGANSampler):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _build_networks(self, spec):
+    def _build_networks(self, spec, data, labels):
         self.generator_ = ConditionalGenerator(spec, self.latent_dim)
         self.discriminator_ = Discriminator(spec, {"classes": spec.n_classes})
         return {"generator": self.generator_, "discriminator": self.discriminator_}

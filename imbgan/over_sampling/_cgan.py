@@ -150,7 +150,7 @@ class CGANSampler(BaseGANSampler):
         # too much for the slower second-moment average of the default 0.999.
         return (0.5, 0.9) if self.loss == "wgan-gp" else (0.5, 0.999)
 
-    def _build_networks(self, spec):
+    def _build_networks(self, spec, data, labels):
         self.generator_ = ConditionalGenerator(spec, self.latent_dim)
         self.discriminator_ = Discriminator(
             spec,
@@ -160,7 +160,6 @@ class CGANSampler(BaseGANSampler):
             minibatch_discrimination=self.minibatch_discrimination,
         )
         self._critic_steps = self.n_critic or (5 if self.loss == "wgan-gp" else 1)
-        self._steps_done = 0
         return {"generator": self.generator_, "discriminator": self.discriminator_}
 
     def _score(self, rows, labels):
@@ -181,8 +180,7 @@ class CGANSampler(BaseGANSampler):
         self._update("discriminator", d_loss)
         losses = {"discriminator": d_loss}
 
-        self._steps_done += 1
-        if self._steps_done % self._critic_steps == 0:
+        if self._generator_step_due(self._critic_steps):
             # The generator trains on balanced classes so minority classes get equal attention.
             fake_labels = self._sample_labels(len(real))
             fake = self.generator_(self._sample_latent(len(real)), fake_labels)
