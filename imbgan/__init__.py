@@ -7,6 +7,7 @@ from .over_sampling import (
     BAGANSampler,
     CAGANSampler,
     CGANSampler,
+    GAMOSampler,
     MirrorSampler,
 )
 
@@ -20,6 +21,7 @@ __all__ = [
     "BaseImbganSampler",
     "CAGANSampler",
     "CGANSampler",
+    "GAMOSampler",
     "MirrorSampler",
     "TrainingDivergedError",
     "__version__",

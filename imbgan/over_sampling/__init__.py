@@ -5,6 +5,7 @@ from ._bagan import BAGANSampler
 from ._bagan_gp import BAGANGPSampler
 from ._cagan import CAGANSampler
 from ._cgan import CGANSampler
+from ._gamo import GAMOSampler
 from ._mirror import MirrorSampler
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "BAGANSampler",
     "CAGANSampler",
     "CGANSampler",
+    "GAMOSampler",
     "MirrorSampler",
 ]

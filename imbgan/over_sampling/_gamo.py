@@ -1,0 +1,556 @@
+"""Generative Adversarial Minority Oversampling (GAMO; Mullick, Datta and Das, 2019).
+
+Three players share one training loop (Algorithm 1 of the paper):
+
+- a convex generator ``G``: a shared conditional transient mapping unit (cTMU) maps ``(z, i)`` to
+  an intermediate vector, and one instance generation unit (IGU) per oversampled class turns it
+  into softmax weights over that class's real rows; a generated row is the weighted sum of those
+  rows (eq. 1), so it always lies in the convex hull of its class;
+- a classifier ``M``, trained on real and generated rows, which ``G`` tries to fool into
+  misclassifying its samples (eqs. 4 and 6);
+- a conditional discriminator ``D`` (real or generated, given the class) that keeps ``G`` on the
+  class distribution inside the hull (eqs. 5 and 6); ``use_discriminator=False`` drops it
+  (the paper's GAMO\\D ablation).
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+import torch
+from imblearn.utils import Substitution
+from sklearn.utils import check_array
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+from torch import nn
+from torch.nn import functional as F
+
+from .._docstrings import sampler_docs
+from ..base import BaseGANSampler
+from ..nets import DataSpec, Discriminator, one_hot
+
+#: Width of the cTMU's hidden layer and of its output (the intermediate space), as in the
+#: authors' MNIST code.
+TRANSIENT_WIDTHS = (256, 64)
+
+#: Most entries of one (samples x class rows) weight matrix built at a time when generating:
+#: 2**22 float32 values are 16 MiB, so generation memory stays proportional to the class size
+#: even for classes of hundreds of thousands of rows.
+MAX_MIXING_ENTRIES = 2**22
+
+#: Rows per forward pass when the exposed classifier predicts.
+PREDICTION_CHUNK = 4096
+
+#: Keeps log(1 - p) finite when a softmax output rounds to exactly 1.
+PROBABILITY_EPSILON = 1e-6
+
+
+class ConditionalTransientMappingUnit(nn.Module):
+    """The cTMU: ``[z, one_hot(i)] -> (Linear, ReLU, BatchNorm)* ->`` intermediate vector.
+
+    Shared by all classes, so that the per-class part of the generator (the IGUs) stays a single
+    linear layer each; this is how the paper limits the model's size.
+
+    Parameters
+    ----------
+    latent_dim : int
+        Size of ``z``.
+    n_classes : int
+        Number of classes (length of the one-hot condition).
+    widths : tuple of int, default=TRANSIENT_WIDTHS
+        Units of each layer; the last one is the size of the intermediate space.
+    """
+
+    def __init__(self, latent_dim, n_classes, widths=TRANSIENT_WIDTHS):
+        super().__init__()
+        self.n_classes = n_classes
+        layers, width = [], latent_dim + n_classes
+        for units in widths:
+            # Dense -> ReLU -> BatchNorm, in the order of the authors' Keras model.
+            layers += [nn.Linear(width, units), nn.ReLU(), nn.BatchNorm1d(units)]
+            width = units
+        self.body = nn.Sequential(*layers)
+        self.out_features = width
+
+    def forward(self, latent, labels):
+        return self.body(torch.cat([latent, one_hot(labels, self.n_classes)], dim=1))
+
+
+class InstanceGenerationUnit(nn.Module):
+    """An IGU: intermediate vector -> softmax weights over the real rows of one class.
+
+    The class's rows are a constant buffer (moved and pickled with the module, never trained).
+    A generated row is ``weights @ rows`` (eq. 1 of the paper): non-negative weights summing to
+    one, hence a convex combination of the class's rows. Memory is one weight per row for the
+    linear layer plus the rows themselves; no matrix of size (rows x rows) is ever built.
+
+    Parameters
+    ----------
+    in_features : int
+        Size of the intermediate vector.
+    class_rows : torch.Tensor of shape (n_rows, n_features)
+        The encoded real rows of the class.
+    """
+
+    def __init__(self, in_features, class_rows):
+        super().__init__()
+        self.to_weights = nn.Linear(in_features, class_rows.shape[0])
+        self.register_buffer("rows", class_rows.detach().clone())
+
+    def mixing_weights(self, transient):
+        """Convex weights of shape ``(batch, n_rows)``: non-negative, each row summing to one."""
+        return torch.softmax(self.to_weights(transient), dim=1)
+
+    def forward(self, transient):
+        # Without autograd the weights are not kept for a backward pass, so mixing a chunk at a
+        # time bounds the memory of large generation batches; in training the whole batch's
+        # weights are needed for the gradient anyway.
+        if torch.is_grad_enabled():
+            return self.mixing_weights(transient) @ self.rows
+        chunk = max(1, MAX_MIXING_ENTRIES // self.rows.shape[0])
+        return torch.cat(
+            [self.mixing_weights(part) @ self.rows for part in torch.split(transient, chunk)]
+        )
+
+
+class ConvexGenerator(nn.Module):
+    """GAMO's generator ``G(z | i)``: a shared cTMU and one IGU per oversampled class.
+
+    Parameters
+    ----------
+    latent_dim : int
+        Size of ``z``.
+    n_classes : int
+        Number of classes.
+
+    Attributes
+    ----------
+    transient : ConditionalTransientMappingUnit
+        The shared cTMU.
+    instance_units : torch.nn.ModuleDict
+        The IGUs, keyed by the class index as a string; classes that receive no new samples
+        have none.
+    """
+
+    def __init__(self, latent_dim, n_classes):
+        super().__init__()
+        self.transient = ConditionalTransientMappingUnit(latent_dim, n_classes)
+        self.instance_units = nn.ModuleDict()
+
+    def add_instance_unit(self, class_index, class_rows):
+        """Create the IGU of a class from its encoded real rows and return it."""
+        unit = InstanceGenerationUnit(self.transient.out_features, class_rows)
+        self.instance_units[str(int(class_index))] = unit.to(class_rows.device)
+        return unit
+
+    @property
+    def unit_classes(self):
+        """Class indices that have an IGU, in increasing order."""
+        return sorted(int(key) for key in self.instance_units)
+
+    def mixing_weights(self, latent, class_index):
+        """The convex weights the IGU of ``class_index`` gives for each latent vector."""
+        labels = torch.full((len(latent),), int(class_index), device=latent.device)
+        return self._unit(class_index).mixing_weights(self.transient(latent, labels))
+
+    def _unit(self, class_index):
+        key = str(int(class_index))
+        if key not in self.instance_units:
+            raise ValueError(
+                f"GAMO has no instance generation unit for class index {int(class_index)}: it "
+                "only generates for classes that sampling_strategy oversamples. Refit with a "
+                "sampling_strategy that gives this class new samples."
+            )
+        return self.instance_units[key]
+
+    def forward(self, latent, labels):
+        transient = self.transient(latent, labels)
+        present = torch.unique(labels).tolist()
+        positions, pieces = [], []
+        for class_index in present:
+            unit = self._unit(class_index)
+            where = torch.nonzero(labels == class_index).squeeze(1)
+            positions.append(where)
+            pieces.append(unit(transient[where]))
+        if not pieces:
+            return transient.new_empty((0, 0))
+        # Put the per-class outputs back in the order of ``labels``.
+        order = torch.argsort(torch.cat(positions))
+        return torch.cat(pieces)[order]
+
+
+class GAMOClassifier:
+    """Predictions of GAMO's trained classifier ``M`` on rows in the sampler's feature space.
+
+    Returned by :attr:`GAMOSampler.classifier_`; not built by hand. It encodes rows with the
+    sampler's codec, runs ``M`` and returns class probabilities (softmax outputs), so it can be
+    used with scikit-learn's metrics (``balanced_accuracy_score(y, clf.predict(X))``). It is not a
+    full scikit-learn estimator: it has no ``fit``, so it cannot be cloned, refitted, put in a
+    pipeline or cross-validated; to cross-validate GAMO's classifier, cross-validate the sampler
+    and read ``classifier_`` from each fitted copy.
+
+    Parameters
+    ----------
+    sampler : GAMOSampler
+        A fitted sampler.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, in the order of the columns of :meth:`predict_proba`.
+    """
+
+    def __init__(self, sampler):
+        check_is_fitted(sampler, "classifier_network_")
+        self._sampler = sampler
+        self.classes_ = sampler.classes_
+
+    def _rows(self, X):
+        sampler = self._sampler
+        layout = getattr(sampler, "_input_layout", None)
+        if isinstance(X, np.ndarray) and X.ndim > 2:
+            if layout is None:
+                raise ValueError(
+                    f"Got an array of shape {X.shape} but the sampler was fitted on 2-D rows; "
+                    "pass rows of shape (n_samples, n_features)."
+                )
+            X = layout.to_rows(X)
+        rows = check_array(X, accept_sparse=True, dtype=None)
+        if hasattr(rows, "toarray"):
+            rows = rows.toarray()
+        if rows.shape[1] != sampler.n_features_in_:
+            raise ValueError(
+                f"X has {rows.shape[1]} features but GAMOSampler was fitted on "
+                f"{sampler.n_features_in_}; pass rows in the layout given to fit_resample."
+            )
+        return rows
+
+    def predict_proba(self, X):
+        """Class probabilities of ``M`` for each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or image array
+            Rows in the layout given to ``fit_resample``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        sampler = self._sampler
+        codes = sampler.codec_.encode(self._rows(X))
+        network = sampler.classifier_network_
+        network.eval()
+        chunks = []
+        with torch.no_grad():
+            for start in range(0, len(codes), PREDICTION_CHUNK):
+                batch = torch.as_tensor(codes[start : start + PREDICTION_CHUNK])
+                logits = network(batch.to(sampler.device_))["classes"]
+                chunks.append(torch.softmax(logits, dim=1).double().cpu().numpy())
+        if not chunks:
+            return np.empty((0, len(self.classes_)))
+        return np.concatenate(chunks)
+
+    def predict(self, X):
+        """The most probable class of each row, as a label of ``classes_``."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def score(self, X, y):
+        """Plain accuracy on ``(X, y)``; for imbalanced data prefer balanced accuracy (ACSA)."""
+        return float(np.mean(self.predict(X) == np.asarray(y)))
+
+
+@Substitution(**sampler_docs(latent_dim=100, epochs=30, batch_size=32, learning_rate=0.001))
+class GAMOSampler(BaseGANSampler):
+    """Oversample with Generative Adversarial Minority Oversampling (GAMO).
+
+    A convex generator ``G`` makes each new sample of class ``i`` as a convex combination of the
+    real rows ``X_i`` of that class, ``G(z | i) = g_i(t(z | i))^T X_i`` (eq. 1 of [1]_): a shared
+    conditional transient mapping unit ``t`` (cTMU) maps the latent vector and the class to an
+    intermediate vector, and the class's instance generation unit ``g_i`` (IGU, a linear layer
+    and a softmax) turns it into one weight per real row. ``G`` is trained against two opponents
+    (Algorithm 1 of [1]_), per batch of real rows:
+
+    1. the classifier ``M`` and the conditional discriminator ``D`` are updated on the real
+       rows (``M`` towards the one-hot class, ``D`` towards "real");
+    2. ``G`` generates one row per real row, for classes drawn with probability proportional to
+       the number of samples each class will receive (``n_max - n_i`` with the default
+       strategy), so that ``M`` and ``D`` see real and generated rows of every class in the
+       balanced proportion; ``M`` is updated towards their class, ``D`` towards "generated";
+    3. ``G`` generates one row per real row again, for classes drawn uniformly over the
+       oversampled classes, and is updated so that ``M`` misclassifies them (target
+       ``1 - one_hot(i)``) and ``D`` takes them for real.
+
+    With the least-squares loss (default, the paper's best variant, eqs. 4-6) every target is
+    matched by a squared error on ``M``'s softmax outputs and ``D``'s sigmoid output; with
+    ``loss="ce"`` by binary cross-entropy (eqs. 2-3). ``M`` pushes ``G`` towards the parts of the
+    hull it gets wrong, near the class boundaries; ``D`` keeps the samples on the class's own
+    distribution, which matters when the class is not convex.
+
+    After training, ``sampling_strategy_[c]`` rows of each class ``c`` are drawn from ``G``.
+    Classes that receive no new rows get no IGU. A class with a single row can only reproduce
+    that row (its one weight is always 1); this is not an error. Every generated row lies in
+    the convex hull of its class's rows, up to float32 precision, except that integer features
+    are rounded after decoding, which can move a point slightly off the hull.
+
+    The trained classifier ``M``, the end product of the paper, is exposed as
+    :attr:`classifier_`.
+
+    Read more in the :ref:`User Guide <gamo>`.
+
+    Parameters
+    ----------
+    {sampling_strategy}
+
+    {image_shape}
+
+    {gan_parameters}
+
+    loss : {{"ls", "ce"}}, default="ls"
+        ``"ls"``: least squares, the variant the paper found best (eqs. 4-6); ``"ce"``: binary
+        cross-entropy on every output (eqs. 2-3).
+
+    use_discriminator : bool, default=True
+        Train the conditional discriminator ``D``. False gives the paper's GAMO\\D ablation,
+        where only the classifier guides the generator.
+
+    label_smoothing : float, default=0.1
+        ``D``'s targets are drawn uniformly from ``[1 - label_smoothing, 1]`` for real rows and
+        from ``[0, label_smoothing]`` for generated rows, a fresh draw per row and step, as in
+        the authors' code. 0 gives hard targets.
+
+    {random_state}
+
+    Attributes
+    ----------
+    {gan_attributes}
+
+    generator_ : ConvexGenerator
+        The trained convex generator: ``generator_.transient`` is the cTMU and
+        ``generator_.instance_units`` the IGUs, keyed by class index; each IGU holds the encoded
+        real rows of its class as a buffer.
+
+    classifier_network_ : torch.nn.Module
+        The trained classifier ``M`` (logits under the key ``"classes"``), on encoded rows.
+
+    discriminator_ : torch.nn.Module or None
+        The trained conditional discriminator ``D``; None with ``use_discriminator=False``.
+
+    classifier_ : GAMOClassifier
+        ``M`` wrapped for data in the original feature space: ``predict``, ``predict_proba``
+        and ``score``, with ``classes_``. Not a full scikit-learn estimator (it cannot be
+        cloned or refitted).
+
+    See Also
+    --------
+    CGANSampler : A conditional GAN that generates anywhere, not only inside the class hull.
+    imblearn.over_sampling.SMOTE : Interpolation between a row and one of its neighbours.
+
+    Notes
+    -----
+    With a pair of learning rates, the first is the generator's and the second that of both
+    the classifier and the discriminator.
+
+    Convex combinations are formed in the sampler's encoded space. The codec is affine per
+    feature, so a convex combination of codes decodes to the same convex combination of rows.
+    Generation holds the real rows of every oversampled class in memory (and in a pickle of the
+    fitted sampler); mixing is batch-wise, one weight per row and sample, never a matrix of
+    size (rows x rows).
+
+    References
+    ----------
+    .. [1] S. S. Mullick, S. Datta and S. Das, "Generative Adversarial Minority Oversampling",
+       ICCV 2019.
+    .. [2] X. Mao et al., "Least Squares Generative Adversarial Networks", ICCV 2017.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from sklearn.datasets import make_classification
+    >>> from imbgan import GAMOSampler
+    >>> X, y = make_classification(n_classes=2, weights=[0.9, 0.1], n_samples=200,
+    ...                            random_state=0)
+    >>> print(sorted(Counter(y.tolist()).items()))
+    [(0, 179), (1, 21)]
+    >>> sampler = GAMOSampler(epochs=5, random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> print(sorted(Counter(y_res.tolist()).items()))
+    [(0, 179), (1, 179)]
+    >>> sampler.classifier_.predict_proba(X[:3]).shape
+    (3, 2)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseGANSampler._parameter_constraints,
+        "loss": [StrOptions({"ls", "ce"})],
+        "use_discriminator": ["boolean"],
+        "label_smoothing": [Interval(Real, 0, 0.5, closed="left")],
+    }
+
+    _training_only_attributes = ("_fake_label_shares", "_unit_classes")
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        image_shape=None,
+        latent_dim=100,
+        epochs=30,
+        batch_size=32,
+        learning_rate=1e-3,
+        loss="ls",
+        use_discriminator=True,
+        label_smoothing=0.1,
+        device="auto",
+        random_state=None,
+        verbose=False,
+    ):
+        super().__init__(sampling_strategy=sampling_strategy)
+        self.image_shape = image_shape
+        self.latent_dim = latent_dim
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.use_discriminator = use_discriminator
+        self.label_smoothing = label_smoothing
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ networks
+
+    def _build_networks(self, spec, data, labels):
+        # GAMO works on flattened rows even for images (the paper's MNIST variant), so M and D
+        # are MLPs whatever the data's layout.
+        flat = DataSpec(spec.n_features, spec.n_classes)
+        self.generator_ = ConvexGenerator(self.latent_dim, spec.n_classes)
+        # One IGU per class that receives new samples, sized by and holding its real rows.
+        amounts = np.zeros(len(self.classes_))
+        for label, n_new in self.sampling_strategy_.items():
+            amounts[np.searchsorted(self.classes_, label)] = n_new
+        for class_index in np.flatnonzero(amounts > 0):
+            self.generator_.add_instance_unit(class_index, data[labels == class_index])
+        self._fake_label_shares = torch.as_tensor(amounts, dtype=torch.float32, device=data.device)
+        self._unit_classes = torch.as_tensor(self.generator_.unit_classes, device=data.device)
+
+        self.classifier_network_ = Discriminator(flat, {"classes": spec.n_classes})
+        networks = {"generator": self.generator_, "classifier": self.classifier_network_}
+        self.discriminator_ = None
+        if self.use_discriminator:
+            self.discriminator_ = Discriminator(flat, {"adversarial": 1}, conditioning="input")
+            networks["discriminator"] = self.discriminator_
+        return networks
+
+    # ------------------------------------------------------------------ losses
+
+    def _classifier_errors(self, logits, targets):
+        """Per-row loss of ``M``'s softmax outputs against per-class targets in [0, 1], summed
+        over the classes (eq. 4 for ``"ls"``, eq. 2 for ``"ce"``)."""
+        if self.loss == "ls":
+            return ((torch.softmax(logits, dim=1) - targets) ** 2).sum(dim=1)
+        log_p = torch.log_softmax(logits, dim=1)
+        log_not_p = torch.log1p(-log_p.exp().clamp(max=1.0 - PROBABILITY_EPSILON))
+        return -(targets * log_p + (1.0 - targets) * log_not_p).sum(dim=1)
+
+    def _discriminator_errors(self, scores, targets):
+        """Per-row loss of ``D``'s output (the sigmoid of ``scores``) against targets in
+        [0, 1] (eq. 5 for ``"ls"``, eq. 3 for ``"ce"``)."""
+        scores = scores.squeeze(1)
+        if self.loss == "ls":
+            return (torch.sigmoid(scores) - targets) ** 2
+        return F.binary_cross_entropy_with_logits(scores, targets, reduction="none")
+
+    def _smoothed_targets(self, n_rows, real):
+        noise = torch.rand(n_rows, device=self.device_) * self.label_smoothing
+        return 1.0 - noise if real else noise
+
+    # ------------------------------------------------------------------ training
+
+    def _sample_fake_labels(self, n_samples):
+        """Classes for the rows M and D see: proportional to the samples each class will get
+        (n_max - n_i by default, section 3.5), completing the balanced class distribution."""
+        return torch.multinomial(self._fake_label_shares, n_samples, replacement=True)
+
+    def _sample_generator_labels(self, n_samples):
+        """Classes for G's own update: uniform over the oversampled classes (section 3.5)."""
+        picks = torch.randint(len(self._unit_classes), (n_samples,), device=self.device_)
+        return self._unit_classes[picks]
+
+    def _train_step(self, real, labels):
+        n_classes = len(self.classes_)
+        n_rows = len(real)
+
+        if len(self._unit_classes) == 0:
+            # Nothing to oversample: M alone learns, from the real rows.
+            m_loss = self._classifier_errors(
+                self.classifier_network_(real)["classes"], one_hot(labels, n_classes)
+            ).mean()
+            self._update("classifier", m_loss)
+            return {"classifier": m_loss}
+
+        # Lines 9-11 of Algorithm 1: M and D on the real batch and on as many generated rows,
+        # whose classes are drawn in proportion to n_max - n_i. The algorithm takes one step on
+        # the real rows, then one on the generated rows; one step on the sum of the two mean
+        # losses follows the same gradients at half the cost.
+        fake_labels = self._sample_fake_labels(n_rows)
+        with torch.no_grad():
+            fake = self.generator_(self._sample_latent(n_rows), fake_labels)
+        both = torch.cat([real, fake])
+        both_labels = torch.cat([labels, fake_labels])
+
+        m_errors = self._classifier_errors(
+            self.classifier_network_(both)["classes"], one_hot(both_labels, n_classes)
+        )
+        m_real, m_fake = m_errors[:n_rows].mean(), m_errors[n_rows:].mean()
+        self._update("classifier", m_real + m_fake)
+        losses = {"classifier": m_real.detach(), "classifier_generated": m_fake.detach()}
+
+        if self.discriminator_ is not None:
+            d_targets = torch.cat(
+                [self._smoothed_targets(n_rows, real=True), self._smoothed_targets(n_rows, False)]
+            )
+            d_errors = self._discriminator_errors(
+                self.discriminator_(both, both_labels)["adversarial"], d_targets
+            )
+            d_real, d_fake = d_errors[:n_rows].mean(), d_errors[n_rows:].mean()
+            self._update("discriminator", d_real + d_fake)
+            losses["discriminator"] = d_real.detach()
+            losses["discriminator_generated"] = d_fake.detach()
+
+        # Lines 12-15: G, classes uniform over the oversampled ones, to be misclassified by M
+        # (target 1 - one_hot) and taken for real by D (target 1). One update on the sum of the
+        # two terms instead of two successive updates.
+        g_labels = self._sample_generator_labels(n_rows)
+        generated = self.generator_(self._sample_latent(n_rows), g_labels)
+        g_loss = self._classifier_errors(
+            self.classifier_network_(generated)["classes"], 1.0 - one_hot(g_labels, n_classes)
+        ).mean()
+        if self.discriminator_ is not None:
+            g_loss = (
+                g_loss
+                + self._discriminator_errors(
+                    self.discriminator_(generated, g_labels)["adversarial"],
+                    torch.ones(n_rows, device=self.device_),
+                ).mean()
+            )
+        self._update("generator", g_loss)
+        losses["generator"] = g_loss.detach()
+        return losses
+
+    # ------------------------------------------------------------------ generation
+
+    def _generate_batch(self, labels):
+        return self.generator_(self._sample_latent(len(labels)), labels)
+
+    @property
+    def classifier_(self):
+        """The trained classifier ``M`` for rows in the original feature space.
+
+        Built on each access from :attr:`classifier_network_` and the codec, so it always
+        follows the sampler (after pickling, on another device).
+        """
+        check_is_fitted(self, "classifier_network_")
+        return GAMOClassifier(self)

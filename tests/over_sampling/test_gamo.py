@@ -1,0 +1,252 @@
+"""GAMOSampler: counts, the convexity guarantee, tiny and large classes, the exposed classifier."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from scipy.spatial import Delaunay
+from sklearn.exceptions import NotFittedError
+
+from imbgan import GAMOSampler
+from imbgan.over_sampling import _gamo
+from imbgan.over_sampling._gamo import ConvexGenerator
+
+FAST = {"epochs": 3, "batch_size": 16, "latent_dim": 8, "random_state": 0}
+
+
+def planar_classes(counts=(80, 25, 10), seed=0):
+    """Three overlapping 2-D classes, so that a generator left free would leave the hulls."""
+    rng = np.random.RandomState(seed)
+    centers = np.array([[0.0, 0.0], [2.0, 1.0], [1.0, 2.5]])
+    X = np.vstack([c + rng.normal(size=(n, 2)) for c, n in zip(centers, counts)])
+    return X, np.repeat(np.arange(len(counts)), counts)
+
+
+def test_counts_and_original_rows_first(blobs):
+    X, y = blobs
+    sampler = GAMOSampler(**FAST)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [60, 60, 60]
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+    np.testing.assert_array_equal(y_res[: len(y)], y)
+    assert sampler.sampling_strategy_ == {1: 48, 2: 56}
+    # Every generated block carries its class, in the order of sampling_strategy_.
+    assert y_res[len(y) :].tolist() == [1] * 48 + [2] * 56
+
+
+def test_dict_strategy_gives_exact_counts_and_no_unit_for_zero(blobs):
+    X, y = blobs
+    sampler = GAMOSampler(sampling_strategy={0: 60, 1: 30, 2: 4}, **FAST)
+    _, y_res = sampler.fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [60, 30, 4]
+    # Only the class that receives new rows has an instance generation unit.
+    assert sampler.generator_.unit_classes == [1]
+    with pytest.raises(ValueError, match="no instance generation unit"):
+        sampler.generate([2])
+
+
+def test_mixing_weights_are_convex(blobs):
+    X, y = blobs
+    sampler = GAMOSampler(**FAST)
+    sampler.fit_resample(X, y)
+    generator = sampler.generator_.eval()
+    for class_index, n_rows in [(1, 12), (2, 4)]:
+        with torch.no_grad():
+            weights = generator.mixing_weights(torch.randn(200, 8), class_index)
+        assert weights.shape == (200, n_rows)
+        assert (weights >= 0).all()
+        torch.testing.assert_close(weights.sum(dim=1), torch.ones(200))
+
+
+@pytest.mark.parametrize("options", [{}, {"loss": "ce"}, {"use_discriminator": False}])
+def test_generated_rows_lie_in_their_class_hull(options):
+    X, y = planar_classes()
+    sampler = GAMOSampler(**{**FAST, "epochs": 10}, **options)
+    sampler.fit_resample(X, y)
+    for label in (1, 2):
+        own = X[y == label]
+        new = sampler.generate(np.full(300, label), random_state=0)
+        span = own.max(axis=0) - own.min(axis=0)
+        assert (new >= own.min(axis=0) - 1e-5 * span).all()
+        assert (new <= own.max(axis=0) + 1e-5 * span).all()
+        # Inside the convex hull of the class's own rows (not merely inside its bounding box);
+        # the tolerance covers float32 arithmetic.
+        assert (Delaunay(own).find_simplex(new, bruteforce=True, tol=1e-5) >= 0).all()
+
+
+def test_hull_check_would_catch_points_outside():
+    # The check above is not vacuous: points of another class fall outside a class's hull.
+    X, y = planar_classes()
+    outside = Delaunay(X[y == 2]).find_simplex(X[y == 0], bruteforce=True, tol=1e-5) < 0
+    assert outside.mean() > 0.5
+
+
+def test_integer_images_stay_in_the_per_pixel_class_range(tiny_images):
+    images, y = tiny_images
+    sampler = GAMOSampler(**FAST)
+    images_res, y_res = sampler.fit_resample(images, y)
+    assert images_res.shape == (60, 6, 6) and images_res.dtype == np.uint8
+    new = images_res[len(images) :]
+    own = images[y == 1]
+    # Rounding a convex combination of integers cannot leave the integer range of the class.
+    assert (new >= own.min(axis=0)).all() and (new <= own.max(axis=0)).all()
+
+
+def test_one_sample_class_reproduces_its_sample(blobs):
+    X, y = blobs
+    X, y = np.vstack([X, [[3.0, -2.0, 1.0, 5.0]]]), np.append(y, 3)
+    sampler = GAMOSampler(**FAST)
+    X_res, y_res = sampler.fit_resample(X, y)
+    new = X_res[len(X) :][y_res[len(y) :] == 3]
+    assert len(new) == 59
+    np.testing.assert_allclose(new, np.tile([3.0, -2.0, 1.0, 5.0], (59, 1)), rtol=1e-6)
+
+
+def test_determinism_and_seed_dependence(blobs):
+    X, y = blobs
+    first, _ = GAMOSampler(**FAST).fit_resample(X, y)
+    second, _ = GAMOSampler(**FAST).fit_resample(X, y)
+    other, _ = GAMOSampler(**{**FAST, "random_state": 1}).fit_resample(X, y)
+    np.testing.assert_array_equal(first, second)
+    assert not np.allclose(first[len(X) :], other[len(X) :])
+
+
+def test_label_draws_follow_section_3_5(blobs, monkeypatch):
+    X, y = blobs  # 60 / 12 / 4 rows: classes 1 and 2 need 48 and 56 new rows
+    drawn = {"fake": [], "generator": []}
+    fake_draw = GAMOSampler._sample_fake_labels
+    generator_draw = GAMOSampler._sample_generator_labels
+
+    def record_fake(self, n):
+        labels = fake_draw(self, n)
+        drawn["fake"].append(labels)
+        return labels
+
+    def record_generator(self, n):
+        labels = generator_draw(self, n)
+        drawn["generator"].append(labels)
+        return labels
+
+    monkeypatch.setattr(GAMOSampler, "_sample_fake_labels", record_fake)
+    monkeypatch.setattr(GAMOSampler, "_sample_generator_labels", record_generator)
+    GAMOSampler(**{**FAST, "epochs": 25}).fit_resample(X, y)
+    fake = np.bincount(torch.cat(drawn["fake"]).numpy(), minlength=3) / 1.0
+    generator = np.bincount(torch.cat(drawn["generator"]).numpy(), minlength=3) / 1.0
+    # M and D: proportional to n_max - n_i; the majority class is never generated.
+    assert fake[0] == 0 and fake[1:] / fake.sum() == pytest.approx([48 / 104, 56 / 104], abs=0.04)
+    # G: uniform over the oversampled classes.
+    assert generator[0] == 0 and generator[1:] / generator.sum() == pytest.approx(
+        [0.5, 0.5], abs=0.04
+    )
+
+
+def test_without_discriminator_is_the_ablation(blobs):
+    X, y = blobs
+    sampler = GAMOSampler(use_discriminator=False, **FAST)
+    sampler.fit_resample(X, y)
+    assert sampler.discriminator_ is None
+    assert set(sampler.history_) == {"classifier", "classifier_generated", "generator"}
+    with_d = GAMOSampler(**FAST)
+    with_d.fit_resample(X, y)
+    assert "discriminator" in with_d.history_ and len(with_d.history_["generator"]) == 3
+
+
+def test_balanced_data_trains_only_the_classifier():
+    X, y = planar_classes(counts=(20, 20, 20))
+    sampler = GAMOSampler(**FAST)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert X_res.shape == X.shape
+    assert sampler.generator_.unit_classes == []
+    assert set(sampler.history_) == {"classifier"}
+
+
+def test_pickle_round_trip(blobs):
+    X, y = blobs
+    sampler = GAMOSampler(**FAST)
+    sampler.fit_resample(X, y)
+    restored = pickle.loads(pickle.dumps(sampler))
+    wanted = np.repeat([1, 2], 20)
+    np.testing.assert_array_equal(
+        restored.generate(wanted, random_state=3), sampler.generate(wanted, random_state=3)
+    )
+    np.testing.assert_array_equal(
+        restored.classifier_.predict_proba(X), sampler.classifier_.predict_proba(X)
+    )
+
+
+def test_exposed_classifier_predicts_the_training_classes(blobs):
+    X, y = blobs
+    with pytest.raises(NotFittedError):
+        GAMOSampler().classifier_  # noqa: B018 - the property access is what is tested
+    sampler = GAMOSampler(**{**FAST, "epochs": 15})
+    sampler.fit_resample(X, y)
+    classifier = sampler.classifier_
+    proba = classifier.predict_proba(X)
+    assert proba.shape == (len(X), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    np.testing.assert_array_equal(classifier.classes_, [0, 1, 2])
+    # Well-separated blobs: M, trained on real and generated rows, must get them right.
+    assert classifier.score(X, y) > 0.9
+    with pytest.raises(ValueError, match="features"):
+        classifier.predict(X[:, :3])
+
+
+def test_exposed_classifier_takes_labels_and_images(tiny_images):
+    images, y = tiny_images
+    labels = np.where(y == 0, "left", "right")
+    sampler = GAMOSampler(**{**FAST, "epochs": 20})
+    sampler.fit_resample(images, labels)
+    predicted = sampler.classifier_.predict(images)
+    assert set(predicted) <= {"left", "right"}
+    assert (predicted == labels).mean() > 0.8
+
+
+def test_chunked_mixing_equals_one_pass(monkeypatch):
+    torch.manual_seed(0)
+    generator = ConvexGenerator(latent_dim=4, n_classes=2).eval()
+    generator.add_instance_unit(1, torch.rand(1000, 3) * 2 - 1)
+    latent, labels = torch.randn(50, 4), torch.ones(50, dtype=torch.long)
+    with torch.no_grad():
+        whole = generator(latent, labels)
+        monkeypatch.setattr(_gamo, "MAX_MIXING_ENTRIES", 3000)  # 3 samples per chunk
+        chunked = generator(latent, labels)
+    torch.testing.assert_close(chunked, whole)
+
+
+def test_generator_for_a_class_of_tens_of_thousands_of_rows():
+    # Memory is proportional to the rows: 50,000 weights per sample, never 50,000 x 50,000.
+    torch.manual_seed(0)
+    rows = torch.rand(50_000, 3) * 2 - 1
+    generator = ConvexGenerator(latent_dim=4, n_classes=2).eval()
+    generator.add_instance_unit(1, rows)
+    with torch.no_grad():
+        new = generator(torch.randn(500, 4), torch.ones(500, dtype=torch.long))
+    assert new.shape == (500, 3)
+    assert (new >= rows.min(dim=0).values - 1e-6).all()
+    assert (new <= rows.max(dim=0).values + 1e-6).all()
+
+
+def test_fit_with_a_large_minority_class():
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(3000, 2)), rng.normal(loc=3.0, size=(2500, 2))])
+    y = np.repeat([0, 1], [3000, 2500])
+    sampler = GAMOSampler(epochs=1, batch_size=512, latent_dim=8, random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [3000, 3000]
+    new, own = X_res[len(X) :], X[y == 1]
+    assert (new >= own.min(axis=0) - 1e-5).all() and (new <= own.max(axis=0) + 1e-5).all()
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"loss": "lsgan"}, "loss"),
+        ({"label_smoothing": 0.7}, "label_smoothing"),
+        ({"use_discriminator": "yes"}, "use_discriminator"),
+    ],
+)
+def test_bad_parameters_are_named(blobs, options, message):
+    X, y = blobs
+    with pytest.raises(ValueError, match=message):
+        GAMOSampler(**options).fit_resample(X, y)
