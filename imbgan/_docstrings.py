@@ -18,8 +18,10 @@ IMAGE_SHAPE = """image_shape : tuple of int or None, default=None
 GAN_PARAMETERS = """latent_dim : int, default={latent_dim}
         Size of the generator's latent vector ``z``.
 
-    epochs : int, default={epochs}
-        Passes over the training data for adversarial training.
+    epochs : int or "auto", default={epochs}
+        Passes over the training data for adversarial training. ``"auto"`` makes enough passes
+        for about {auto_steps} training steps (batches): a GAN needs a number of updates, and a
+        small data set reaches it only with more passes. The number used is ``n_epochs_``.
 
     batch_size : int, default={batch_size}
         Real samples per training step (batches are never smaller than this, so batch
@@ -58,6 +60,9 @@ GAN_ATTRIBUTES = """sampling_strategy_ : dict
     device_ : torch.device
         The device the networks were trained on.
 
+    n_epochs_ : int
+        Number of adversarial training epochs run (``epochs`` resolved).
+
     history_ : dict of str to list of float
         Per-epoch mean of each loss, one list per loss name.
 
@@ -65,8 +70,9 @@ GAN_ATTRIBUTES = """sampling_strategy_ : dict
         The scaling between the data and the networks' [-1, 1] range."""
 
 
-def sampler_docs(**defaults):
+def sampler_docs(auto_steps=800, **defaults):
     """The substitution values for a GAN sampler with the given default values."""
+    defaults["auto_steps"] = auto_steps
     return {
         "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,
         "random_state": _random_state_docstring,

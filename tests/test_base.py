@@ -306,3 +306,18 @@ def test_mirror_sampler_needs_images(blobs):
     X, y = blobs
     with pytest.raises(ValueError, match="works on images only"):
         MirrorSampler().fit_resample(X, y)
+
+
+def test_auto_epochs_aim_at_a_number_of_training_steps():
+    sampler = CGANSampler(epochs="auto", batch_size=16)
+    steps = sampler._auto_training_steps
+    assert sampler._resolve_epochs(76) == -(-steps // 4)  # 4 batches per epoch
+    assert sampler._resolve_epochs(10) == steps  # one batch per epoch
+    assert CGANSampler(epochs=7)._resolve_epochs(76) == 7
+
+
+def test_fitted_sampler_records_the_epochs_it_ran(blobs):
+    X, y = blobs
+    sampler = CGANSampler(**FAST)
+    sampler.fit_resample(X, y)
+    assert sampler.n_epochs_ == FAST["epochs"]

@@ -12,7 +12,7 @@ from ..losses import fake_term, generator_term, real_term
 from ..nets import ConditionalGenerator, Discriminator
 
 
-@Substitution(**sampler_docs(latent_dim=64, epochs=100, batch_size=64, learning_rate=0.0002))
+@Substitution(**sampler_docs(latent_dim=64, epochs='"auto"', batch_size=64, learning_rate=0.0002))
 class ACGANSampler(BaseGANSampler):
     """Oversample with an auxiliary classifier GAN (AC-GAN).
 
@@ -106,7 +106,7 @@ class ACGANSampler(BaseGANSampler):
         sampling_strategy="auto",
         image_shape=None,
         latent_dim=64,
-        epochs=100,
+        epochs="auto",
         batch_size=64,
         learning_rate=2e-4,
         loss="lsgan",

@@ -89,7 +89,11 @@ def class_latent_statistics(codes, labels, n_classes, estimator="ledoit-wolf"):
     return means, covariances
 
 
-@Substitution(**sampler_docs(latent_dim=32, epochs=30, batch_size=64, learning_rate=0.0002))
+@Substitution(
+    **sampler_docs(
+        latent_dim=32, epochs='"auto"', batch_size=64, learning_rate=0.0002, auto_steps=400
+    )
+)
 class BAGANSampler(BaseGANSampler):
     """Oversample with a balancing GAN (BAGAN).
 
@@ -192,6 +196,11 @@ class BAGANSampler(BaseGANSampler):
     [(0, 179), (1, 179)]
     """
 
+    # Half the steps of the conditional GANs: the generator starts from a trained decoder.
+    # Measured on digits: 30 + 30 epochs (240 steps on 533 imbalanced digits) already gave 96%
+    # generated-image accuracy, but 30 + 30 epochs on all 1797 digits took 39 s.
+    _auto_training_steps = 400
+
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
         "autoencoder_epochs": [Interval(Integral, 1, None, closed="left"), None],
@@ -204,7 +213,7 @@ class BAGANSampler(BaseGANSampler):
         sampling_strategy="auto",
         image_shape=None,
         latent_dim=32,
-        epochs=30,
+        epochs="auto",
         batch_size=64,
         learning_rate=2e-4,
         autoencoder_epochs=None,
@@ -247,7 +256,7 @@ class BAGANSampler(BaseGANSampler):
     def _before_adversarial_training(self, data, labels):
         self.encoder_.train()
         self.generator_.train()
-        n_epochs = self.epochs if self.autoencoder_epochs is None else self.autoencoder_epochs
+        n_epochs = self.n_epochs_ if self.autoencoder_epochs is None else self.autoencoder_epochs
         self._run_epochs(self._autoencoder_step, data, labels, n_epochs, "autoencoder")
 
         self.encoder_.eval()

@@ -86,7 +86,11 @@ def wrong_labels(labels, n_classes):
     return (labels + offsets) % n_classes
 
 
-@Substitution(**sampler_docs(latent_dim=32, epochs=20, batch_size=64, learning_rate=0.001))
+@Substitution(
+    **sampler_docs(
+        latent_dim=32, epochs='"auto"', batch_size=64, learning_rate=0.001, auto_steps=600
+    )
+)
 class BAGANGPSampler(BaseGANSampler):
     """Oversample with BAGAN-GP: a balancing GAN with a supervised autoencoder and gradient penalty.
 
@@ -207,6 +211,10 @@ class BAGANGPSampler(BaseGANSampler):
 
     #: The authors' Adam betas (0.5, 0.9), the WGAN-GP setting.
     _adam_betas = (0.5, 0.9)
+    # Fewer steps than the conditional GANs: each critic step also pays for the gradient
+    # penalty. Measured on imbalanced digits (533 rows): 600 steps ~ 28 s; 800 steps gave
+    # 92% generated-image accuracy in 38 s; 160 steps only 67%.
+    _auto_training_steps = 600
 
     def __init__(
         self,
@@ -214,7 +222,7 @@ class BAGANGPSampler(BaseGANSampler):
         sampling_strategy="auto",
         image_shape=None,
         latent_dim=32,
-        epochs=20,
+        epochs="auto",
         batch_size=64,
         learning_rate=1e-3,
         autoencoder_epochs=10,
@@ -262,7 +270,7 @@ class BAGANGPSampler(BaseGANSampler):
     def _before_adversarial_training(self, data, labels):
         self.encoder_.train()
         self.generator_.train()
-        n_epochs = self.epochs if self.autoencoder_epochs is None else self.autoencoder_epochs
+        n_epochs = self.n_epochs_ if self.autoencoder_epochs is None else self.autoencoder_epochs
         self._run_epochs(self._autoencoder_step, data, labels, n_epochs, "autoencoder")
         if self.discriminator_from_encoder:
             self.discriminator_.trunk.load_state_dict(

@@ -9,7 +9,7 @@ from ..losses import fake_term, generator_term, real_term
 from ..nets import ConditionalGenerator, Discriminator, one_hot
 
 
-@Substitution(**sampler_docs(latent_dim=64, epochs=100, batch_size=64, learning_rate=0.0002))
+@Substitution(**sampler_docs(latent_dim=64, epochs='"auto"', batch_size=64, learning_rate=0.0002))
 class CAGANSampler(BaseGANSampler):
     """Oversample with a conditional activation GAN (CA-GAN).
 
@@ -87,7 +87,7 @@ class CAGANSampler(BaseGANSampler):
         sampling_strategy="auto",
         image_shape=None,
         latent_dim=64,
-        epochs=100,
+        epochs="auto",
         batch_size=64,
         learning_rate=2e-4,
         loss="lsgan",

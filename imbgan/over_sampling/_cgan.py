@@ -11,7 +11,7 @@ from ..losses import fake_term, generator_term, gradient_penalty, real_term
 from ..nets import ConditionalGenerator, Discriminator
 
 
-@Substitution(**sampler_docs(latent_dim=64, epochs=100, batch_size=64, learning_rate=0.0002))
+@Substitution(**sampler_docs(latent_dim=64, epochs='"auto"', batch_size=64, learning_rate=0.0002))
 class CGANSampler(BaseGANSampler):
     """Oversample with a conditional GAN.
 
@@ -115,7 +115,7 @@ class CGANSampler(BaseGANSampler):
         sampling_strategy="auto",
         image_shape=None,
         latent_dim=64,
-        epochs=100,
+        epochs="auto",
         batch_size=64,
         learning_rate=2e-4,
         loss="lsgan",
