@@ -8,6 +8,7 @@ from collections import Counter
 import joblib
 import numpy as np
 import pytest
+import torch
 from imblearn.pipeline import make_pipeline
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
@@ -321,3 +322,36 @@ def test_fitted_sampler_records_the_epochs_it_ran(blobs):
     sampler = CGANSampler(**FAST)
     sampler.fit_resample(X, y)
     assert sampler.n_epochs_ == FAST["epochs"]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"minibatch_discrimination": True},
+        {"conditioning": "features"},
+        {"label_smoothing": 0.1, "loss": "bce"},
+        {"loss": "wgan-gp", "n_critic": 2},
+    ],
+    ids=["minibatch-discrimination", "features-conditioning", "label-smoothing", "wgan-gp"],
+)
+def test_toolbox_options_train_on_images_and_tables(options, blobs, tiny_images):
+    for X, y in (blobs, tiny_images):
+        sampler = CGANSampler(**FAST, **options)
+        X_res, y_res = sampler.fit_resample(X, y)
+        assert len(X_res) == len(y_res) == len(np.unique(y)) * np.bincount(y).max()
+        assert all(np.isfinite(v).all() for v in sampler.history_.values())
+
+
+def test_a_sampler_saved_on_a_gpu_machine_loads_on_the_cpu(blobs, monkeypatch):
+    X, y = blobs
+    sampler = CGANSampler(**FAST)
+    sampler.fit_resample(X, y)
+    expected = sampler.generate([1, 2], random_state=0)
+    # As if fitted on a GPU: the networks are pickled on the CPU either way, and loading on a
+    # machine without CUDA falls back to the CPU.
+    sampler.device_ = torch.device("cuda")
+    payload = pickle.dumps(sampler)
+    monkeypatch.setattr("torch.cuda.is_available", lambda: False)
+    restored = pickle.loads(payload)
+    assert restored.device_.type == "cpu"
+    np.testing.assert_array_equal(restored.generate([1, 2], random_state=0), expected)
