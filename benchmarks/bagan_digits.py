@@ -40,7 +40,9 @@ IMAGE_SHAPE = (1, 8, 8)
 
 SAMPLERS = {
     "BAGAN": lambda seed: BAGANSampler(image_shape=IMAGE_SHAPE, random_state=seed),
-    "BAGAN-GP": lambda seed: BAGANGPSampler(image_shape=IMAGE_SHAPE, random_state=seed),
+    "BAGAN-GP (D fresh)": lambda seed: BAGANGPSampler(
+        image_shape=IMAGE_SHAPE, discriminator_from_encoder=False, random_state=seed
+    ),
     "BAGAN-GP (D from encoder)": lambda seed: BAGANGPSampler(
         image_shape=IMAGE_SHAPE, discriminator_from_encoder=True, random_state=seed
     ),

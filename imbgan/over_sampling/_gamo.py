@@ -262,7 +262,11 @@ class GAMOClassifier:
         return float(np.mean(self.predict(X) == np.asarray(y)))
 
 
-@Substitution(**sampler_docs(latent_dim=100, epochs=30, batch_size=32, learning_rate=0.001))
+@Substitution(
+    **sampler_docs(
+        latent_dim=100, epochs='"auto"', batch_size=32, learning_rate=0.001, auto_steps=500
+    )
+)
 class GAMOSampler(BaseGANSampler):
     """Oversample with Generative Adversarial Minority Oversampling (GAMO).
 
@@ -390,6 +394,10 @@ class GAMOSampler(BaseGANSampler):
     }
 
     _training_only_attributes = ("_fake_label_shares", "_unit_classes")
+    # Each step updates three networks. Measured on digits: 30 epochs of 32 rows (360-480
+    # steps on 400-530 imbalanced rows) matched 60 epochs, but took 62 s on all 1797 digits
+    # (1680 steps); 500 steps keep both cases under about 20 s.
+    _auto_training_steps = 500
 
     def __init__(
         self,
@@ -397,7 +405,7 @@ class GAMOSampler(BaseGANSampler):
         sampling_strategy="auto",
         image_shape=None,
         latent_dim=100,
-        epochs=30,
+        epochs="auto",
         batch_size=32,
         learning_rate=1e-3,
         loss="ls",
