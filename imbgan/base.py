@@ -356,6 +356,12 @@ class BaseGANSampler(BaseImbganSampler):
         self._discriminator_steps += 1
         return self._discriminator_steps % n_critic == 0
 
+    def _train_autoencoder(self, data, labels):
+        """Pretrain with the method's ``_autoencoder_step`` for ``autoencoder_epochs`` epochs
+        (None: as many as the adversarial phase), as the BAGAN family does before its GAN."""
+        n_epochs = self.n_epochs_ if self.autoencoder_epochs is None else self.autoencoder_epochs
+        self._run_epochs(self._autoencoder_step, data, labels, n_epochs, "autoencoder")
+
     def _update(self, optimizer_name, loss):
         """One optimiser step of ``optimizer_name`` on ``loss``."""
         optimizer = self._optimizers[optimizer_name]

@@ -254,10 +254,7 @@ class BAGANSampler(BaseGANSampler):
         return {"autoencoder": loss}
 
     def _before_adversarial_training(self, data, labels):
-        self.encoder_.train()
-        self.generator_.train()
-        n_epochs = self.n_epochs_ if self.autoencoder_epochs is None else self.autoencoder_epochs
-        self._run_epochs(self._autoencoder_step, data, labels, n_epochs, "autoencoder")
+        self._train_autoencoder(data, labels)
 
         self.encoder_.eval()
         with torch.no_grad():

@@ -268,10 +268,7 @@ class BAGANGPSampler(BaseGANSampler):
         return {"autoencoder": loss}
 
     def _before_adversarial_training(self, data, labels):
-        self.encoder_.train()
-        self.generator_.train()
-        n_epochs = self.n_epochs_ if self.autoencoder_epochs is None else self.autoencoder_epochs
-        self._run_epochs(self._autoencoder_step, data, labels, n_epochs, "autoencoder")
+        self._train_autoencoder(data, labels)
         if self.discriminator_from_encoder:
             self.discriminator_.trunk.load_state_dict(
                 copy.deepcopy(self.encoder_.trunk.state_dict())
