@@ -548,10 +548,7 @@ class GAMOSampler(BaseGANSampler):
         losses["generator"] = g_loss.detach()
         return losses
 
-    # ------------------------------------------------------------------ generation
-
-    def _generate_batch(self, labels):
-        return self.generator_(self._sample_latent(len(labels)), labels)
+    # ------------------------------------------------------------------ the trained classifier
 
     @property
     def classifier_(self):
