@@ -179,6 +179,26 @@ class ConvexGenerator(nn.Module):
         order = torch.argsort(torch.cat(positions))
         return torch.cat(pieces)[order]
 
+    def forward_grouped(self, latent, counts):
+        """Rows for ``counts[k]`` samples of the k-th class of :attr:`unit_classes`, grouped
+        in that order, and their class indices.
+
+        :meth:`forward` has to read its labels back from the device to group them by class;
+        here the counts are already on the host, so a training step never waits for the
+        device.
+        """
+        classes = self.unit_classes
+        labels = torch.cat(
+            [
+                torch.full((count,), class_index, dtype=torch.long, device=latent.device)
+                for class_index, count in zip(classes, counts)
+            ]
+        )
+        transient = self.transient(latent, labels)
+        pieces = transient.split(list(counts))
+        rows = torch.cat([self._unit(c)(piece) for c, piece in zip(classes, pieces)])
+        return rows, labels
+
 
 class GAMOClassifier:
     """Predictions of GAMO's trained classifier ``M`` on rows in the sampler's feature space.
@@ -441,8 +461,9 @@ class GAMOSampler(BaseGANSampler):
             amounts[np.searchsorted(self.classes_, label)] = n_new
         for class_index in np.flatnonzero(amounts > 0):
             self.generator_.add_instance_unit(class_index, data[labels == class_index])
-        self._fake_label_shares = torch.as_tensor(amounts, dtype=torch.float32, device=data.device)
-        self._unit_classes = torch.as_tensor(self.generator_.unit_classes, device=data.device)
+        # Host-side (CPU) weights for drawing how many generated rows each IGU makes per step.
+        self._unit_classes = self.generator_.unit_classes
+        self._fake_label_shares = torch.as_tensor(amounts[self._unit_classes], dtype=torch.float)
 
         self.classifier_network_ = Discriminator(flat, {"classes": spec.n_classes})
         networks = {"generator": self.generator_, "classifier": self.classifier_network_}
@@ -477,15 +498,22 @@ class GAMOSampler(BaseGANSampler):
 
     # ------------------------------------------------------------------ training
 
-    def _sample_fake_labels(self, n_samples):
-        """Classes for the rows M and D see: proportional to the samples each class will get
-        (n_max - n_i by default, section 3.5), completing the balanced class distribution."""
-        return torch.multinomial(self._fake_label_shares, n_samples, replacement=True)
+    def _draw_fake_counts(self, n_samples):
+        """Rows per oversampled class for M and D: classes drawn in proportion to the samples
+        each class will get (n_max - n_i by default, section 3.5), completing the balanced
+        class distribution. Drawn on the host (torch's CPU generator, seeded by the engine), so
+        the counts need no read back from the device."""
+        return self._draw_counts(self._fake_label_shares, n_samples)
 
-    def _sample_generator_labels(self, n_samples):
-        """Classes for G's own update: uniform over the oversampled classes (section 3.5)."""
-        picks = torch.randint(len(self._unit_classes), (n_samples,), device=self.device_)
-        return self._unit_classes[picks]
+    def _draw_generator_counts(self, n_samples):
+        """Rows per oversampled class for G's own update: uniform over those classes
+        (section 3.5)."""
+        return self._draw_counts(torch.ones(len(self._unit_classes)), n_samples)
+
+    @staticmethod
+    def _draw_counts(shares, n_samples):
+        picks = torch.multinomial(shares, n_samples, replacement=True)
+        return torch.bincount(picks, minlength=len(shares)).tolist()
 
     def _train_step(self, real, labels):
         n_classes = len(self.classes_)
@@ -503,9 +531,10 @@ class GAMOSampler(BaseGANSampler):
         # whose classes are drawn in proportion to n_max - n_i. The algorithm takes one step on
         # the real rows, then one on the generated rows; one step on the sum of the two mean
         # losses follows the same gradients at half the cost.
-        fake_labels = self._sample_fake_labels(n_rows)
         with torch.no_grad():
-            fake = self.generator_(self._sample_latent(n_rows), fake_labels)
+            fake, fake_labels = self.generator_.forward_grouped(
+                self._sample_latent(n_rows), self._draw_fake_counts(n_rows)
+            )
         both = torch.cat([real, fake])
         both_labels = torch.cat([labels, fake_labels])
 
@@ -531,8 +560,9 @@ class GAMOSampler(BaseGANSampler):
         # Lines 12-15: G, classes uniform over the oversampled ones, to be misclassified by M
         # (target 1 - one_hot) and taken for real by D (target 1). One update on the sum of the
         # two terms instead of two successive updates.
-        g_labels = self._sample_generator_labels(n_rows)
-        generated = self.generator_(self._sample_latent(n_rows), g_labels)
+        generated, g_labels = self.generator_.forward_grouped(
+            self._sample_latent(n_rows), self._draw_generator_counts(n_rows)
+        )
         g_loss = self._classifier_errors(
             self.classifier_network_(generated)["classes"], 1.0 - one_hot(g_labels, n_classes)
         ).mean()

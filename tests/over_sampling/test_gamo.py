@@ -115,30 +115,48 @@ def test_determinism_and_seed_dependence(blobs):
 def test_label_draws_follow_section_3_5(blobs, monkeypatch):
     X, y = blobs  # 60 / 12 / 4 rows: classes 1 and 2 need 48 and 56 new rows
     drawn = {"fake": [], "generator": []}
-    fake_draw = GAMOSampler._sample_fake_labels
-    generator_draw = GAMOSampler._sample_generator_labels
+    fake_draw = GAMOSampler._draw_fake_counts
+    generator_draw = GAMOSampler._draw_generator_counts
 
     def record_fake(self, n):
-        labels = fake_draw(self, n)
-        drawn["fake"].append(labels)
-        return labels
+        counts = fake_draw(self, n)
+        assert sum(counts) == n
+        drawn["fake"].append(dict(zip(self._unit_classes, counts)))
+        return counts
 
     def record_generator(self, n):
-        labels = generator_draw(self, n)
-        drawn["generator"].append(labels)
-        return labels
+        counts = generator_draw(self, n)
+        assert sum(counts) == n
+        drawn["generator"].append(dict(zip(self._unit_classes, counts)))
+        return counts
 
-    monkeypatch.setattr(GAMOSampler, "_sample_fake_labels", record_fake)
-    monkeypatch.setattr(GAMOSampler, "_sample_generator_labels", record_generator)
+    monkeypatch.setattr(GAMOSampler, "_draw_fake_counts", record_fake)
+    monkeypatch.setattr(GAMOSampler, "_draw_generator_counts", record_generator)
     GAMOSampler(**{**FAST, "epochs": 25}).fit_resample(X, y)
-    fake = np.bincount(torch.cat(drawn["fake"]).numpy(), minlength=3) / 1.0
-    generator = np.bincount(torch.cat(drawn["generator"]).numpy(), minlength=3) / 1.0
+
+    def totals(draws):
+        return np.array([sum(d.get(k, 0) for d in draws) for k in range(3)], dtype=float)
+
+    fake, generator = totals(drawn["fake"]), totals(drawn["generator"])
     # M and D: proportional to n_max - n_i; the majority class is never generated.
     assert fake[0] == 0 and fake[1:] / fake.sum() == pytest.approx([48 / 104, 56 / 104], abs=0.04)
     # G: uniform over the oversampled classes.
     assert generator[0] == 0 and generator[1:] / generator.sum() == pytest.approx(
         [0.5, 0.5], abs=0.04
     )
+
+
+def test_grouped_generation_matches_labelled_generation(blobs):
+    X, y = blobs
+    sampler = GAMOSampler(**FAST)
+    sampler.fit_resample(X, y)
+    generator = sampler.generator_
+    latent = torch.randn(7, FAST["latent_dim"])
+    with torch.no_grad():
+        grouped, labels = generator.forward_grouped(latent, [3, 4])
+        by_label = generator(latent, labels)
+    assert labels.tolist() == [1, 1, 1, 2, 2, 2, 2]
+    torch.testing.assert_close(grouped, by_label)
 
 
 def test_without_discriminator_is_the_ablation(blobs):
