@@ -51,6 +51,23 @@ def one_hot(labels, n_classes):
     return F.one_hot(labels, n_classes).to(torch.float32)
 
 
+#: Smallest height and width the convolutional networks take: a 4 x 4 kernel with stride 2 and
+#: padding 1 needs at least 2 pixels.
+MIN_IMAGE_SIDE = 2
+
+
+def check_conv_image_size(image_shape):
+    """Raise a ``ValueError`` naming the fix when images are too small for the conv networks."""
+    _, height, width = image_shape
+    if min(height, width) < MIN_IMAGE_SIDE:
+        raise ValueError(
+            f"Images of shape (C, H, W)={tuple(image_shape)} are too small for the convolutional "
+            f"networks, which need a height and width of at least {MIN_IMAGE_SIDE} pixels. If "
+            "these are not images (for example an (n, features, 1) array), pass 2-D rows of "
+            "shape (n_samples, n_features) with image_shape=None to use the tabular networks."
+        )
+
+
 def _generator_stages(height, width):
     """Number of x2 upsamplings so that the starting map is about 4 pixels on its short side."""
     return max(1, int(math.floor(math.log2(max(min(height, width), 4) / 4))))
@@ -90,6 +107,7 @@ class ConvGenerator(nn.Module):
 
     def __init__(self, input_dim, image_shape, base_width=32):
         super().__init__()
+        check_conv_image_size(image_shape)
         channels, height, width = image_shape
         stages = _generator_stages(height, width)
         self.image_shape = tuple(image_shape)
@@ -149,6 +167,7 @@ class ConvTrunk(nn.Module):
 
     def __init__(self, image_shape, extra_inputs=0, batch_norm=True, base_width=32, max_width=256):
         super().__init__()
+        check_conv_image_size(image_shape)
         channels, height, width = image_shape
         self.image_shape = tuple(image_shape)
         layers, width_in = [], channels + extra_inputs

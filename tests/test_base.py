@@ -196,6 +196,14 @@ def test_conv_networks_fit_any_image_size(side):
     assert X_res.shape == (16, side, side)
 
 
+@pytest.mark.parametrize("shape", [(1, 1), (6, 1), (1, 9)])
+def test_images_too_small_for_conv_networks_are_rejected(shape):
+    X = np.random.RandomState(0).uniform(size=(12, *shape))
+    y = np.repeat([0, 1], [8, 4])
+    with pytest.raises(ValueError, match="too small for the convolutional networks"):
+        CGANSampler(**{**FAST, "epochs": 1}).fit_resample(X, y)
+
+
 def test_classes_of_one_to_five_samples_are_oversampled():
     rng = np.random.RandomState(0)
     counts = [40, 5, 2, 1]
