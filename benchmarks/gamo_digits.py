@@ -62,9 +62,9 @@ def geometric_split(X, y, imbalance_ratio, max_per_class, n_test_per_class, rand
     return X[train], X[test], y[train], y[test]
 
 
-def fixed_classifier(seed):
+def fixed_classifier(seed, hidden_layers=(128,)):
     """The classifier every resampler feeds; its settings never change between methods."""
-    return MLPClassifier(hidden_layer_sizes=(128,), max_iter=400, random_state=seed)
+    return MLPClassifier(hidden_layer_sizes=tuple(hidden_layers), max_iter=400, random_state=seed)
 
 
 def resamplers(seed, smallest_class, gamo_options):
@@ -96,14 +96,14 @@ def run(args):
         if seed == 0:
             print(f"train counts {counts.tolist()}, test {np.bincount(y_test).tolist()}")
 
-        model = fixed_classifier(seed).fit(X_train, y_train)
+        model = fixed_classifier(seed, args.hidden_layers).fit(X_train, y_train)
         results.setdefault("no resampling", []).append((*scores(y_test, model.predict(X_test)), 0))
 
         for name, sampler in resamplers(seed, counts.min(), gamo_options).items():
             start = time.perf_counter()
             X_res, y_res = sampler.fit_resample(X_train, y_train)
             fit_seconds = time.perf_counter() - start
-            model = fixed_classifier(seed).fit(X_res, y_res)
+            model = fixed_classifier(seed, args.hidden_layers).fit(X_res, y_res)
             results.setdefault(name, []).append(
                 (*scores(y_test, model.predict(X_test)), fit_seconds)
             )
@@ -135,6 +135,13 @@ def main():
     parser.add_argument("--max-per-class", type=int, default=120)
     parser.add_argument("--test-per-class", type=int, default=50)
     parser.add_argument("--epochs", type=int, default=None, help="GAMO epochs (default: its own)")
+    parser.add_argument(
+        "--hidden-layers",
+        type=int,
+        nargs="+",
+        default=[128],
+        help="hidden layer sizes of the fixed MLPClassifier (256 128 matches GAMO's own M)",
+    )
     parser.add_argument(
         "--torch-threads",
         type=int,
