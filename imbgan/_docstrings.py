@@ -37,7 +37,17 @@ GAN_PARAMETERS = """latent_dim : int, default={latent_dim}
         trained on a GPU loads and generates on a machine without one.
 
     verbose : bool, default=False
-        Show a progress bar with the current losses."""
+        Show a progress bar with the current losses.
+
+    callbacks : list of callable or None, default=None
+        Called in order at the end of every adversarial epoch as
+        ``callback(sampler, epoch, losses)``, with the 1-based epoch number and a dict of the
+        epoch's mean losses (the values just appended to ``history_``). A callback that
+        returns True stops training after that epoch; the sampler then generates with the
+        networks as they are. A callback may call ``sampler.generate(...)`` to look at samples
+        mid-training: that neither changes the training's random stream nor leaves the
+        networks in evaluation mode. Pickling the sampler pickles its callbacks too, so use
+        functions or objects that pickle (not lambdas) if you save it."""
 
 GAN_ATTRIBUTES = """sampling_strategy_ : dict
         Number of samples generated for each class.
@@ -61,7 +71,8 @@ GAN_ATTRIBUTES = """sampling_strategy_ : dict
         The device the networks were trained on.
 
     n_epochs_ : int
-        Number of adversarial training epochs run (``epochs`` resolved).
+        Number of adversarial training epochs planned (``epochs`` resolved). Fewer run when a
+        callback stops training early; ``history_`` has one value per epoch run.
 
     history_ : dict of str to list of float
         Per-epoch mean of each loss, one list per loss name.

@@ -238,6 +238,7 @@ class BaseGANSampler(BaseImbganSampler):
         "learning_rate": [Interval(Real, 0, None, closed="neither"), tuple, list],
         "device": [str, torch.device],
         "verbose": ["verbose"],
+        "callbacks": [list, None],
     }
 
     #: Adam's (beta1, beta2); beta1 = 0.5 as recommended for GANs by Radford et al. (DCGAN).
@@ -262,6 +263,7 @@ class BaseGANSampler(BaseImbganSampler):
         ).fit(X)
         self.spec_ = DataSpec(X.shape[1], len(self.classes_), self.image_shape_)
         self.n_epochs_ = self._resolve_epochs(len(X))
+        callbacks = self._checked_callbacks()
         seed = int(random_state.randint(MAX_SEED))
         with seeded_torch(seed, self.device_):
             data = torch.as_tensor(self.codec_.encode(X), device=self.device_)
@@ -280,7 +282,7 @@ class BaseGANSampler(BaseImbganSampler):
             try:
                 self._before_adversarial_training(data, labels)
                 self._set_train_mode(True)
-                self._run_epochs(self._train_step, data, labels, self.n_epochs_, "GAN")
+                self._run_epochs(self._train_step, data, labels, self.n_epochs_, "GAN", callbacks)
             finally:
                 # Optimiser state and training-only tensors are not part of the fitted model
                 # (and a GPU tensor in a pickle would not load on a CPU-only machine).
@@ -312,12 +314,23 @@ class BaseGANSampler(BaseImbganSampler):
             return int(self.epochs)
         return math.ceil(self._auto_training_steps / self._batches_per_epoch(n_samples))
 
-    def _run_epochs(self, step, data, labels, n_epochs, phase):
+    def _checked_callbacks(self):
+        callbacks = list(self.callbacks or ())
+        for callback in callbacks:
+            if not callable(callback):
+                raise TypeError(
+                    f"callbacks must be a list of callables callback(sampler, epoch, losses); "
+                    f"got {callback!r}."
+                )
+        return callbacks
+
+    def _run_epochs(self, step, data, labels, n_epochs, phase, callbacks=()):
         """Run ``n_epochs`` passes of ``step(batch, batch_labels)`` over shuffled batches.
 
         Losses stay on the device during an epoch and are read once at its end, which keeps the
         loop free of per-step host synchronisation. Each epoch's mean losses are appended to
         ``history_``; a NaN or infinite loss stops training with :class:`TrainingDivergedError`.
+        Then each of ``callbacks`` sees the epoch; one that returns True ends the phase.
         """
         n_samples = data.shape[0]
         n_batches = self._batches_per_epoch(n_samples)
@@ -349,6 +362,17 @@ class BaseGANSampler(BaseImbganSampler):
                 )
             if self.verbose:
                 progress.set_postfix({name: f"{value:.3f}" for name, value in epoch_losses.items()})
+            if callbacks and self._callbacks_stop(callbacks, epoch + 1, epoch_losses):
+                break
+
+    def _callbacks_stop(self, callbacks, epoch, losses):
+        """Call every callback (all of them, even after one asks to stop); True to stop."""
+        stop = False
+        for callback in callbacks:
+            stop = bool(callback(self, epoch, dict(losses))) or stop
+        # generate() inside a callback switches the networks to evaluation mode.
+        self._set_train_mode(True)
+        return stop
 
     def _generator_step_due(self, n_critic):
         """Count one discriminator step; True on every ``n_critic``-th, when the generator

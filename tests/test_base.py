@@ -363,3 +363,58 @@ def test_a_sampler_saved_on_a_gpu_machine_loads_on_the_cpu(blobs, monkeypatch):
     restored = pickle.loads(payload)
     assert restored.device_.type == "cpu"
     np.testing.assert_array_equal(restored.generate([1, 2], random_state=0), expected)
+
+
+class LossRecorder:
+    """A callback that keeps what it was called with; stops after ``stop_at`` epochs."""
+
+    def __init__(self, stop_at=None):
+        self.stop_at = stop_at
+        self.calls = []
+
+    def __call__(self, sampler, epoch, losses):
+        self.calls.append((epoch, losses))
+        return epoch == self.stop_at
+
+
+def test_callbacks_see_every_adversarial_epoch(gan_sampler, blobs):
+    X, y = blobs
+    recorder = LossRecorder()
+    sampler = gan_sampler.set_params(epochs=3, callbacks=[recorder])
+    sampler.fit_resample(X, y)
+    assert [epoch for epoch, _ in recorder.calls] == [1, 2, 3]
+    for name, values in sampler.history_.items():
+        seen = [losses[name] for _, losses in recorder.calls if name in losses]
+        # The autoencoder's pretraining epochs are in history_ but are not adversarial epochs.
+        assert seen == ([] if name == "autoencoder" else values)
+
+
+def test_a_callback_can_stop_training_early(gan_sampler, blobs):
+    X, y = blobs
+    sampler = gan_sampler.set_params(epochs=5, callbacks=[LossRecorder(stop_at=2)])
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert sampler.n_epochs_ == 5
+    assert len(sampler.history_["generator"]) == 2
+    assert Counter(y_res.tolist()) == {0: 60, 1: 60, 2: 60}
+    assert all(not module.training for module in sampler._modules().values())
+
+
+def test_generating_inside_a_callback_leaves_training_unchanged(tiny_images):
+    images, y = tiny_images
+    plain, _ = CGANSampler(**FAST).fit_resample(images, y)
+    peeks = []
+
+    def peek(sampler, epoch, losses):
+        peeks.append(sampler.generate([0, 1], random_state=epoch))
+
+    watched, _ = CGANSampler(**FAST, callbacks=[peek]).fit_resample(images, y)
+    assert len(peeks) == FAST["epochs"] and peeks[0].shape == (2, 6, 6)
+    np.testing.assert_array_equal(watched, plain)
+
+
+def test_callbacks_must_be_callables(blobs):
+    X, y = blobs
+    with pytest.raises(TypeError, match="list of callables"):
+        CGANSampler(**FAST, callbacks=["stop"]).fit_resample(X, y)
+    with pytest.raises(ValueError, match="callbacks"):
+        CGANSampler(**FAST, callbacks=print).fit_resample(X, y)

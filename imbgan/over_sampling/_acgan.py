@@ -116,6 +116,7 @@ class ACGANSampler(BaseGANSampler):
         device="auto",
         random_state=None,
         verbose=False,
+        callbacks=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -130,6 +131,7 @@ class ACGANSampler(BaseGANSampler):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+        self.callbacks = callbacks
 
     def _build_networks(self, spec, data, labels):
         self.generator_ = ConditionalGenerator(spec, self.latent_dim)

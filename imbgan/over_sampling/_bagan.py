@@ -221,6 +221,7 @@ class BAGANSampler(BaseGANSampler):
         device="auto",
         random_state=None,
         verbose=False,
+        callbacks=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -233,6 +234,7 @@ class BAGANSampler(BaseGANSampler):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+        self.callbacks = callbacks
 
     def _build_networks(self, spec, data, labels):
         # No batch normalisation in the encoder / discriminator trunk, as in the authors' code:

@@ -233,6 +233,7 @@ class BAGANGPSampler(BaseGANSampler):
         device="auto",
         random_state=None,
         verbose=False,
+        callbacks=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -247,6 +248,7 @@ class BAGANGPSampler(BaseGANSampler):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+        self.callbacks = callbacks
 
     def _build_networks(self, spec, data, labels):
         self.encoder_ = LatentEncoder(

@@ -95,6 +95,7 @@ class CAGANSampler(BaseGANSampler):
         device="auto",
         random_state=None,
         verbose=False,
+        callbacks=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -107,6 +108,7 @@ class CAGANSampler(BaseGANSampler):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+        self.callbacks = callbacks
 
     def _build_networks(self, spec, data, labels):
         self.generator_ = ConditionalGenerator(spec, self.latent_dim)

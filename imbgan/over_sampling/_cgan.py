@@ -127,6 +127,7 @@ class CGANSampler(BaseGANSampler):
         device="auto",
         random_state=None,
         verbose=False,
+        callbacks=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -143,6 +144,7 @@ class CGANSampler(BaseGANSampler):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+        self.callbacks = callbacks
 
     @property
     def _adam_betas(self):
