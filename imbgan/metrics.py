@@ -136,9 +136,16 @@ def gm_score(y_true, y_pred, correction=0.0):
     score : float
         Between 0 and 1.
 
+    Notes
+    -----
+    The recalls are those of the classes present in ``y_true``, as for :func:`acsa_score`: a
+    class that is only predicted (for example a rare class missing from one cross-validation
+    fold) has no recall and does not count, instead of counting as a recall of zero.
+
     See Also
     --------
-    imblearn.metrics.geometric_mean_score : called with ``average="multiclass"``.
+    imblearn.metrics.geometric_mean_score : called with ``average="multiclass"`` and the labels
+        of ``y_true``.
 
     Examples
     --------
@@ -146,7 +153,12 @@ def gm_score(y_true, y_pred, correction=0.0):
     >>> round(gm_score([0, 0, 1, 1], [0, 1, 1, 1]), 4)
     0.7071
     """
-    return float(geometric_mean_score(y_true, y_pred, average="multiclass", correction=correction))
+    labels = np.unique(np.asarray(y_true))
+    return float(
+        geometric_mean_score(
+            y_true, y_pred, labels=labels, average="multiclass", correction=correction
+        )
+    )
 
 
 #: Scorer for :func:`acsa_score`, usable as ``GridSearchCV(scoring=acsa_scorer)``.
@@ -171,6 +183,11 @@ _TORCH_CHUNK_VALUES = 2**18
 
 def _check_image_shape(image_shape, n_features):
     """Return ``image_shape`` as a (channels, height, width) tuple that matches ``n_features``."""
+    if not all(isinstance(s, numbers.Integral) for s in image_shape):
+        raise ValueError(
+            "image_shape must be (height, width) or (channels, height, width) of ints; "
+            f"got {image_shape!r}."
+        )
     shape = tuple(int(s) for s in image_shape)
     if len(shape) == 2:
         shape = (1, *shape)
@@ -191,9 +208,16 @@ def _resolve_win_size(image_shape, win_size):
     """Pick the SSIM window: 7 (scikit-image's default) unless the image is smaller."""
     smallest_side = min(image_shape[1:])
     if win_size is None:
+        if smallest_side < 3:
+            raise ValueError(
+                f"SSIM needs images of at least 3 x 3 pixels (a window of 3); got image_shape "
+                f"{tuple(image_shape)}."
+            )
         win_size = min(_DEFAULT_WIN_SIZE, smallest_side)
         if win_size % 2 == 0:
             win_size -= 1
+    if not isinstance(win_size, numbers.Integral):
+        raise ValueError(f"win_size must be an odd int; got {win_size!r}.")
     if win_size < 3 or win_size % 2 == 0 or win_size > smallest_side:
         raise ValueError(
             f"win_size must be odd, at least 3 and at most the smaller image side "
@@ -203,10 +227,15 @@ def _resolve_win_size(image_shape, win_size):
 
 
 def _check_data_range(data_range):
-    if not isinstance(data_range, numbers.Real) or not data_range > 0:
+    if (
+        isinstance(data_range, bool)
+        or not isinstance(data_range, numbers.Real)
+        or not 0 < data_range < math.inf
+    ):
         raise ValueError(
-            "data_range must be a positive number: the difference between the largest and the "
-            f"smallest possible pixel value (1.0 for images in [0, 1]); got {data_range!r}."
+            "data_range must be a positive, finite number: the difference between the largest "
+            "and the smallest possible pixel value (1.0 for images in [0, 1]); "
+            f"got {data_range!r}."
         )
     return float(data_range)
 
@@ -402,7 +431,9 @@ def ssim(X_a, X_b, image_shape, *, data_range, win_size=None, backend="auto"):
     Parameters
     ----------
     X_a, X_b : array-like of shape (n_samples, n_features)
-        Flattened images (or image arrays whose first axis indexes samples), the same shape.
+        Flattened images in channels-first order, or image arrays ``(n, H, W)`` or
+        ``(n, C, H, W)``, the same shape. Channels-last ``(n, H, W, C)`` arrays must be moved to
+        channels first (``np.moveaxis(images, -1, 1)``): they are flattened as they are.
     image_shape : tuple of int
         ``(channels, height, width)`` or ``(height, width)``; the product must be ``n_features``.
     data_range : float
@@ -509,10 +540,12 @@ def ssim_diversity(
         collapsed to a few modes scores close to 1.
     """
     X = _as_2d(X, "X")
+    if isinstance(n_pairs, bool) or not isinstance(n_pairs, numbers.Integral) or n_pairs < 1:
+        raise ValueError(f"n_pairs must be a positive int; got {n_pairs!r}.")
+    engine = _make_ssim(image_shape, X.shape[1], data_range, win_size, backend)
     if X.shape[0] < 2:
         return float("nan")
     first, second = _random_pairs(X.shape[0], int(n_pairs), random_state)
-    engine = _make_ssim(image_shape, X.shape[1], data_range, win_size, backend)
     return float(np.mean(engine.paired(X[first], X[second])))
 
 
@@ -585,8 +618,11 @@ def ssim_novelty(
     if exclude_identical:
         # Queries and references are the same rows: search a subset of them and query a subset of
         # that subset, remembering which reference each query is so that it can be skipped.
-        if X_generated.shape != X_real.shape:
-            raise ValueError("exclude_identical=True needs X_generated and X_real to be one array.")
+        if X_generated is not X_real and not np.array_equal(X_generated, X_real):
+            raise ValueError(
+                "exclude_identical=True measures real samples against the other real samples: "
+                "pass the same array as X_generated and X_real."
+            )
         references = _subsample(X_real, max_reference, rng)
         n_queries = len(references) if max_samples is None else min(max_samples, len(references))
         query_positions = np.sort(rng.permutation(len(references))[:n_queries])

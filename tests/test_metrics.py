@@ -49,6 +49,13 @@ def test_gm_is_geometric_mean_and_zero_recall_is_corrected_on_request():
     assert corrected == pytest.approx((1 * 1 * 1e-3) ** (1 / 3))
 
 
+def test_gm_counts_only_the_classes_of_y_true():
+    # Class 2 is predicted but absent (a rare class missing from a fold): it has no recall.
+    y_true, y_pred = [0, 0, 1, 1], [0, 0, 1, 2]
+    assert gm_score(y_true, y_pred) == pytest.approx((1.0 * 0.5) ** 0.5)
+    assert gm_score(y_true, y_pred, correction=1e-3) == pytest.approx((1.0 * 0.5) ** 0.5)
+
+
 @pytest.mark.parametrize("scorer", [acsa_scorer, gm_scorer])
 def test_scorers_drive_a_grid_search(scorer):
     X, y = make_classification(
@@ -99,7 +106,7 @@ def test_ssim_data_range_is_required_and_checked(digit_images):
     X, _ = digit_images
     with pytest.raises(TypeError):
         ssim(X[:2], X[2:4], (1, 8, 8))
-    for bad in (0, -1.0, None, "1"):
+    for bad in (0, -1.0, None, "1", float("inf"), float("nan"), True):
         with pytest.raises(ValueError, match="data_range"):
             ssim(X[:2], X[2:4], (1, 8, 8), data_range=bad)
 
@@ -119,6 +126,12 @@ def test_ssim_rejects_bad_shapes_and_windows(digit_images):
         ssim(X[:2], X[2:4], (1, 8, 8), data_range=1.0, win_size=9)
     with pytest.raises(ValueError, match="win_size"):
         ssim(X[:2], X[2:4], (1, 8, 8), data_range=1.0, win_size=4)
+    with pytest.raises(ValueError, match="win_size"):
+        ssim(X[:2], X[2:4], (1, 8, 8), data_range=1.0, win_size=7.0)
+    with pytest.raises(ValueError, match="image_shape"):
+        ssim(X[:2], X[2:4], (8.0, 8), data_range=1.0)
+    with pytest.raises(ValueError, match="at least 3 x 3"):
+        ssim(X[:2, :4], X[2:4, :4], (2, 2), data_range=1.0)
     with pytest.raises(ValueError, match="backend"):
         ssim(X[:2], X[2:4], (1, 8, 8), data_range=1.0, backend="opencv")
 
@@ -180,6 +193,23 @@ def test_novelty_of_real_to_other_real_excludes_the_sample_itself(digit_images):
         with_duplicate, with_duplicate, (1, 8, 8), data_range=1.0, exclude_identical=True
     )
     assert values > without
+
+
+def test_novelty_excluding_identical_rows_needs_one_array(digit_images):
+    X, y = digit_images
+    real, other = X[y == 7][:10], X[y == 7][10:20]
+    with pytest.raises(ValueError, match="same array"):
+        ssim_novelty(other, real, (1, 8, 8), data_range=1.0, exclude_identical=True)
+    assert ssim_novelty(real.copy(), real, (1, 8, 8), data_range=1.0, exclude_identical=True) < 1
+
+
+def test_diversity_checks_its_arguments(digit_images):
+    X, _ = digit_images
+    for bad in (0, -1, 2.5):
+        with pytest.raises(ValueError, match="n_pairs"):
+            ssim_diversity(X[:5], (1, 8, 8), data_range=1.0, n_pairs=bad)
+    with pytest.raises(ValueError, match="data_range"):
+        ssim_diversity(X[:1], (1, 8, 8), data_range=-1)
 
 
 def test_novelty_by_ssim_finds_a_neighbour_at_least_as_similar_as_euclidean(digit_images):
