@@ -78,7 +78,10 @@ GAN_ATTRIBUTES = """sampling_strategy_ : dict
         Per-epoch mean of each loss, one list per loss name.
 
     codec_ : DataCodec
-        The scaling between the data and the networks' [-1, 1] range."""
+        The scaling between the data and the networks' [-1, 1] range.
+
+    spec_ : DataSpec
+        What the networks were built for: ``n_features``, ``n_classes`` and ``image_shape``."""
 
 
 def sampler_docs(auto_steps=800, **defaults):

@@ -383,6 +383,12 @@ class GAMOSampler(BaseGANSampler):
     fitted sampler); mixing is batch-wise, one weight per row and sample, never a matrix of
     size (rows x rows).
 
+    ``history_`` holds, per epoch, the mean losses of each update: ``"classifier"`` and
+    ``"classifier_generated"`` (M on real and on generated rows), ``"discriminator"`` and
+    ``"discriminator_generated"`` (D on real and on generated rows; absent with
+    ``use_discriminator=False``) and ``"generator"`` (G against M, plus D). With nothing to
+    oversample, only ``"classifier"``.
+
     References
     ----------
     .. [1] S. S. Mullick, S. Datta and S. Das, "Generative Adversarial Minority Oversampling",

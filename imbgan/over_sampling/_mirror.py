@@ -41,6 +41,9 @@ class MirrorSampler(BaseImbganSampler):
     n_features_in_ : int
         Number of values per image, ``C * H * W``.
 
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the features, when ``X`` was a DataFrame with string column names.
+
     classes_ : ndarray of shape (n_classes,)
         The class labels.
 
