@@ -24,6 +24,8 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
+from ._data import ImageLayout
+
 __all__ = [
     "EMBEDDED_DATASETS",
     "load_dataset",
@@ -53,13 +55,20 @@ def load_dataset(name_or_path, *, label_column=None, subset="all"):
         * ``"digits"``: scikit-learn's embedded 8 x 8 handwritten digits (1797 images, pixel values
           0 to 16), image shape ``(1, 8, 8)``;
         * ``"breast_cancer"``, ``"wine"``: scikit-learn's embedded tabular data sets;
-        * a ``.npz`` file holding arrays ``X`` and ``y`` and optionally ``image_shape``;
-        * a ``.csv`` file with a header row, numeric feature columns and one label column;
+        * a ``.npz`` file holding arrays ``X`` and ``y`` and optionally ``image_shape``; an
+          image array ``X`` of shape ``(n, H, W)``, ``(n, H, W, C)`` or ``(n, C, H, W)`` has its
+          layout inferred as the samplers infer it (see :ref:`input_layouts`), with
+          ``image_shape`` settling ambiguous cases;
+        * a ``.csv`` file with a header row, numeric feature columns and one label column
+          (comma-separated; a first column with an empty header, the index that
+          ``DataFrame.to_csv`` writes, is not a feature and is left out);
         * a directory holding MNIST-format idx files: ``*images-idx3-ubyte`` with the matching
           ``*labels-idx1-ubyte`` (either may end in ``.gz``; a ``.`` instead of the ``-`` before
           ``idx`` is accepted too).
     label_column : str or int, optional
-        CSV only: the name or position of the label column. Defaults to the last column.
+        CSV only: the name or position (0-based, negative from the end) of the label column;
+        a string of digits that is not a column name counts as a position. Defaults to the
+        last column.
     subset : {"all", "train", "test"}, default="all"
         Idx directories only: which of the ``train`` and ``t10k`` file pairs to read; ``"all"``
         concatenates every pair found, train first.
@@ -138,11 +147,15 @@ def _load_npz(path):
                 f"(found {sorted(archive.files)})."
             )
         X, y = archive["X"], archive["y"]
-        image_shape = (
-            tuple(int(s) for s in archive["image_shape"])
-            if "image_shape" in archive.files
-            else None
-        )
+        image_shape = None
+        if "image_shape" in archive.files:
+            stored = archive["image_shape"]
+            if stored.ndim != 1 or not np.issubdtype(stored.dtype, np.integer):
+                raise ValueError(
+                    f"{path}: image_shape must be a 1-D integer array (C, H, W) or (H, W); "
+                    f"got {stored!r}."
+                )
+            image_shape = tuple(int(v) for v in stored)
     return _finish_arrays(X, y, image_shape, str(path))
 
 
@@ -150,10 +163,13 @@ def _finish_arrays(X, y, image_shape, source):
     """Flatten image arrays to rows and check that X, y and image_shape agree."""
     X, y = np.asarray(X), np.asarray(y).ravel()
     if X.ndim > 2:
-        # An (n, H, W) or (n, C, H, W) array carries its own image shape.
-        if image_shape is None:
-            image_shape = X.shape[1:] if X.ndim == 4 else (1, *X.shape[1:])
-        X = X.reshape(X.shape[0], -1)
+        # An image array carries its own image shape; read its layout as the samplers do.
+        try:
+            layout = ImageLayout.infer(X.shape, image_shape)
+        except ValueError as exc:
+            raise ValueError(f"{source}: {exc}") from exc
+        image_shape = layout.image_shape
+        X = layout.to_rows(X)
     if X.ndim != 2:
         raise ValueError(f"{source}: X must be 2-D (one row per sample); got shape {X.shape}.")
     if X.shape[0] != y.shape[0]:
@@ -173,32 +189,43 @@ def _finish_arrays(X, y, image_shape, source):
 def _load_csv(path, label_column):
     import csv
 
-    with open(path, newline="") as handle:
-        rows = list(csv.reader(handle))
+    # utf-8-sig drops a byte-order mark; skipinitialspace reads "a, b" as "a" and "b".
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle, skipinitialspace=True))
     rows = [row for row in rows if row]
     if len(rows) < 2:
         raise ValueError(f"{path} needs a header row and at least one data row.")
     header, body = rows[0], rows[1:]
     if any(len(row) != len(header) for row in body):
         raise ValueError(f"{path}: every row must have {len(header)} fields like the header.")
-    if label_column is None:
-        label_index = len(header) - 1
-    elif isinstance(label_column, (int, np.integer)):
-        label_index = int(label_column) % len(header)
-    elif label_column in header:
-        label_index = header.index(label_column)
-    else:
-        raise ValueError(f"{path} has no column {label_column!r}; columns are {header}.")
+    if header[0] == "" and len(header) > 1:
+        # The unnamed index column of DataFrame.to_csv: row numbers, which would leak the
+        # order of the rows (often sorted by class) into the features.
+        header, body = header[1:], [row[1:] for row in body]
+    label_index = _label_index(path, header, label_column)
     table = np.array(body, dtype=object)
     labels = table[:, label_index]
     features = np.delete(table, label_index, axis=1)
+    if features.shape[1] == 0:
+        raise ValueError(
+            f"{path} has no feature columns besides the label column {header[label_index]!r}; "
+            "is it comma-separated?"
+        )
     try:
         X = features.astype(np.float64)
     except ValueError as exc:
         raise ValueError(
             f"{path}: every column except the label column {header[label_index]!r} must be "
-            f"numeric ({exc})."
+            f"numeric ({exc}); is the file comma-separated?"
         ) from exc
+    if not np.isfinite(X).all():
+        bad_rows = np.flatnonzero(~np.isfinite(X).all(axis=1))
+        raise ValueError(
+            f"{path}: {len(bad_rows)} rows hold missing or infinite values (the first is data "
+            f"row {bad_rows[0] + 1}); impute or drop them first."
+        )
+    if np.any(labels == ""):
+        raise ValueError(f"{path}: some rows have an empty label in {header[label_index]!r}.")
     # Keep numeric labels numeric, so that "0", "1" become integers and not strings.
     try:
         y = labels.astype(np.int64)
@@ -208,6 +235,24 @@ def _load_csv(path, label_column):
         except ValueError:
             y = labels.astype(str)
     return X, y, None
+
+
+def _label_index(path, header, label_column):
+    """Position of the label column, from a name or a position (or None: the last)."""
+    if label_column is None:
+        return len(header) - 1
+    if isinstance(label_column, str) and label_column in header:
+        return header.index(label_column)
+    position = label_column
+    if isinstance(label_column, str) and re.fullmatch(r"-?\d+", label_column.strip()):
+        position = int(label_column)
+    if isinstance(position, (int, np.integer)) and not isinstance(position, bool):
+        if -len(header) <= position < len(header):
+            return int(position) % len(header)
+        raise ValueError(
+            f"{path} has {len(header)} columns; label column position {position} is out of range."
+        )
+    raise ValueError(f"{path} has no column {label_column!r}; columns are {header}.")
 
 
 # Element types of the idx format, by the code in the third byte of the magic number.
@@ -343,6 +388,11 @@ def _load_idx_directory(directory, subset):
 # --------------------------------------------------------------------------------------------------
 
 
+def _plain(value):
+    """A numpy scalar as its Python value, for messages (2, not np.int64(2))."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def imbalanced_class_counts(n_classes, max_per_class, imbalance_ratio):
     """Geometric class counts from ``max_per_class`` down to ``max_per_class / imbalance_ratio``.
 
@@ -441,12 +491,21 @@ def make_imbalanced_split(
     train_counts = imbalanced_class_counts(len(classes), int(max_per_class), imbalance_ratio)
     if n_test_per_class is None:
         n_test_per_class = int((class_sizes - train_counts).min())
+        if n_test_per_class < 1:
+            fullest = int(np.argmin(class_sizes - train_counts))
+            raise ValueError(
+                f"max_per_class={max_per_class} leaves no test rows: class "
+                f"{_plain(classes[fullest])!r} has {class_sizes[fullest]} rows for a training "
+                f"count of {train_counts[fullest]}. Lower max_per_class."
+            )
+    elif n_test_per_class < 1:
+        raise ValueError(f"n_test_per_class must be at least 1; got {n_test_per_class}.")
     short = [
-        f"class {label!r} has {size} rows, needs {n_train} + {n_test_per_class}"
+        f"class {_plain(label)!r} has {size} rows, needs {n_train} + {n_test_per_class}"
         for label, size, n_train in zip(classes, class_sizes, train_counts)
         if size < n_train + n_test_per_class
     ]
-    if short or n_test_per_class < 0:
+    if short:
         raise ValueError(
             "Not enough rows for this split (lower max_per_class or n_test_per_class): "
             + "; ".join(short)
@@ -511,7 +570,8 @@ def make_drop_split(
         raise ValueError(f"drop_fraction must be in [0, 1); got {drop_fraction}.")
     if not np.any(y == minority_class):
         raise ValueError(
-            f"minority_class {minority_class!r} does not occur in y (classes: {np.unique(y)})."
+            f"minority_class {_plain(minority_class)!r} does not occur in y (classes: "
+            f"{[_plain(label) for label in np.unique(y)]})."
         )
     rng = check_random_state(random_state)
     X_train, X_test, y_train, y_test = train_test_split(

@@ -242,6 +242,56 @@ def test_imbalanced_split_needs_enough_rows():
     X, y = _indexed_digits()
     with pytest.raises(ValueError, match="Not enough rows"):
         make_imbalanced_split(X, y, max_per_class=150, n_test_per_class=50)
+    with pytest.raises(ValueError, match="leaves no test rows"):
+        make_imbalanced_split(X, y, max_per_class=190)
+    with pytest.raises(ValueError, match="n_test_per_class must be at least 1"):
+        make_imbalanced_split(X, y, max_per_class=20, n_test_per_class=0)
+
+
+def test_csv_index_column_of_pandas_is_not_a_feature(tmp_path):
+    path = tmp_path / "frame.csv"
+    path.write_text(",a,b,label\n0,0.5,1.5,x\n1,0.25,2.5,y\n2,0.75,3.5,x\n")
+    X, y, _ = load_dataset(path)
+    np.testing.assert_array_equal(X, [[0.5, 1.5], [0.25, 2.5], [0.75, 3.5]])
+    assert y.tolist() == ["x", "y", "x"]
+
+
+def test_csv_label_column_by_position_and_lenient_text(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_text("label, f1, f2\ncat, 1, 2\ndog, 3, 4\n", encoding="utf-8-sig")
+    for column in ("label", 0, "0", -3):
+        X, y, _ = load_dataset(path, label_column=column)
+        assert y.tolist() == ["cat", "dog"] and X.tolist() == [[1, 2], [3, 4]]
+    with pytest.raises(ValueError, match="out of range"):
+        load_dataset(path, label_column=3)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("a;b;label\n0.1;0.5;1\n", "no feature columns"),
+        ("a,label\n1,0\nnan,1\n", "missing or infinite"),
+        ("a,label\n1,0\n2,\n", "empty label"),
+    ],
+)
+def test_csv_problems_are_named(tmp_path, text, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        load_dataset(path)
+
+
+def test_npz_image_arrays_follow_the_samplers_layout_rule(tmp_path):
+    rng = np.random.RandomState(0)
+    images = rng.rand(6, 5, 7, 3)  # channels last
+    path = tmp_path / "nhwc.npz"
+    np.savez(path, X=images, y=np.arange(6) % 2)
+    X, _, image_shape = load_dataset(path)
+    assert image_shape == (3, 5, 7)
+    np.testing.assert_array_equal(X, np.moveaxis(images, -1, 1).reshape(6, -1))
+    np.savez(path, X=rng.rand(6, 64), y=np.arange(6) % 2, image_shape=np.array(64))
+    with pytest.raises(ValueError, match="1-D integer array"):
+        load_dataset(path)
 
 
 # ---------------------------------------------------------------- BAGAN protocol

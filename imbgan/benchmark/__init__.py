@@ -2,7 +2,7 @@
 
 From the command line (``python -m imbgan.benchmark --help`` lists every option)::
 
-    python -m imbgan.benchmark --quick               # digits, GAMO protocol, about two minutes
+    python -m imbgan.benchmark --quick               # digits, GAMO protocol, under a minute
     imbgan-benchmark --dataset wine --protocol cv --samplers none ros smote cgan
     imbgan-benchmark --protocol drop --drop 0.4 0.8 0.95 --quality --out results/drop
 

@@ -8,12 +8,22 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from pathlib import Path
 
 from ..datasets import EMBEDDED_DATASETS
 from ._classifiers import CLASSIFIER_NAMES
 from ._report import format_quality_table, format_table, summarize, summarize_quality, write_results
 from ._runner import PROTOCOLS, BenchmarkConfig, run_benchmark
 from ._samplers import SAMPLER_NAMES
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Show "(default: ...)" only for options whose help does not state its default itself."""
+
+    def _get_help_string(self, action):
+        if action.default is None:
+            return action.help
+        return super()._get_help_string(action)
 
 
 def build_parser():
@@ -24,7 +34,7 @@ def build_parser():
             "Compare GAN oversamplers with no resampling, random oversampling, SMOTE and "
             "mirroring on an imbalanced split of a data set."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     data = parser.add_argument_group("data and protocol")
     data.add_argument(
@@ -34,7 +44,9 @@ def build_parser():
         ".csv file with a label column, or a directory of MNIST-format idx files",
     )
     data.add_argument(
-        "--label-column", default=None, help="CSV only: the label column (default: the last)"
+        "--label-column",
+        default=None,
+        help="CSV only: the label column, by name or 0-based position (default: the last)",
     )
     data.add_argument(
         "--protocol",
@@ -130,7 +142,8 @@ def build_parser():
     run.add_argument(
         "--quick",
         action="store_true",
-        help="small settings (5 GAN epochs, 2 seeds): about two minutes on 2 cores for digits",
+        help="small settings (5 GAN epochs, 2 seeds) that check that everything runs: under a "
+        "minute on 2 cores for digits",
     )
     run.add_argument(
         "--quality",
@@ -172,6 +185,8 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     argv = list(sys.argv[1:] if argv is None else argv)
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        parser.error(f"--out {args.out} is an existing file; give a directory.")
     config = BenchmarkConfig(
         dataset=args.dataset,
         protocol=args.protocol,

@@ -6,6 +6,7 @@ import csv
 import datetime
 import json
 import math
+import numbers
 import os
 import platform
 import sys
@@ -148,8 +149,14 @@ def summarize_quality(result):
             groups.setdefault(key, []).append(row)
     order = {name: index for index, name in enumerate(result.samplers)}
     summary = []
+
+    def label_order(label):
+        # Numbers in numeric order (2 before 10), then any text labels.
+        return (0, label, "") if isinstance(label, numbers.Real) else (1, 0, str(label))
+
     for (sampler, setting, label), rows in sorted(
-        groups.items(), key=lambda item: (order.get(item[0][0], 0), item[0][1], str(item[0][2]))
+        groups.items(),
+        key=lambda item: (order.get(item[0][0], 0), item[0][1], label_order(item[0][2])),
     ):
         entry = {
             "sampler": sampler,

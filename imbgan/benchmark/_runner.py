@@ -10,12 +10,19 @@ from dataclasses import dataclass
 
 import numpy as np
 from joblib import Parallel, delayed
+from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import recall_score
 from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
-from ..datasets import load_dataset, make_drop_split, make_imbalanced_split
+from ..base import BaseGANSampler, resolve_device
+from ..datasets import (
+    imbalanced_class_counts,
+    load_dataset,
+    make_drop_split,
+    make_imbalanced_split,
+)
 from ..metrics import acsa_score, gm_score, sample_quality_report
 from ._classifiers import make_classifier
 from ._samplers import (
@@ -79,7 +86,7 @@ class BenchmarkConfig:
     device : str
         Torch device for GAN samplers and the CNN.
     quick : bool
-        Small settings for a run of about two minutes.
+        Small settings that check that everything runs (under a minute on digits).
     quality : bool
         Generated-sample quality per class (image data only).
     label_column : str or None
@@ -149,21 +156,126 @@ def prepare_data(config):
     return BenchmarkData(X, y, image_shape, 1.0)
 
 
-def _setting_label(config, drop_fraction=None):
+def _positive_int(value, name, minimum=1):
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum
+    ):
+        raise ValueError(f"{name} must be an int of at least {minimum}; got {value!r}.")
+
+
+def _match_labels(typed, classes):
+    """Labels typed by a user (on the command line: strings or ints) as the data's own labels.
+
+    A typed value matches a class equal to it or whose text is the same (``"1"`` for the
+    label 1, 1 for the label ``"1"``, ``"1.0"`` for 1.0).
+    """
+    matched = []
+    for value in typed:
+        hits = [label for label in classes if label == value or str(_plain(label)) == str(value)]
+        if not hits:
+            try:
+                hits = [label for label in classes if float(str(value)) == float(label)]
+            except (TypeError, ValueError):
+                hits = []
+        if not hits:
+            raise ValueError(
+                f"minority class {value!r} does not occur in the data; its classes are "
+                f"{[_plain(label) for label in classes]}."
+            )
+        matched.append(_plain(hits[0]))
+    return tuple(matched)
+
+
+def _realised_imbalance_ratio(config, data):
+    """Largest over smallest training count that the ``ir`` split will actually use."""
+    classes, sizes = np.unique(data.y, return_counts=True)
+    max_per_class = config.max_per_class or max(1, int(sizes.min()) // 2)
+    counts = imbalanced_class_counts(len(classes), max_per_class, config.imbalance_ratio)
+    return counts.max() / counts.min(), counts
+
+
+def validate_config(config, data):
+    """Check a resolved configuration against the data before any cell runs.
+
+    Bad settings raise ``ValueError`` here, once, instead of failing every cell the same way.
+    Returns the configuration with ``minority_classes`` matched to the data's labels.
+    """
+    for name in ("epochs", "threads_per_cell"):
+        _positive_int(getattr(config, name), f"--{name.replace('_', '-')}")
+    _positive_int(config.batch_size, "--batch-size", minimum=2)
+    if config.n_jobs == 0:
+        raise ValueError("--n-jobs must not be 0 (use 1, a number of workers, or -1 for all).")
+    seeds = list(config.seeds)
+    for seed in seeds:
+        _positive_int(seed, "every seed", minimum=0)
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"--seeds lists a seed twice ({seeds}); repeated cells add nothing.")
+    resolve_device(config.device)
+    classes, sizes = np.unique(data.y, return_counts=True)
+    if len(classes) < 2:
+        raise ValueError(f"The data set has a single class ({_plain(classes[0])!r}).")
+
     if config.protocol == "ir":
-        return f"IR={config.imbalance_ratio:g}"
+        if not config.imbalance_ratio >= 1:
+            raise ValueError(f"--imbalance-ratio must be at least 1; got {config.imbalance_ratio}.")
+        _positive_int(config.max_per_class, "--max-per-class")
+        _positive_int(config.n_test_per_class, "--n-test-per-class")
+        # The split of the first seed raises for impossible counts; every seed has the same.
+        make_imbalanced_split(
+            data.X,
+            data.y,
+            imbalance_ratio=config.imbalance_ratio,
+            max_per_class=config.max_per_class,
+            n_test_per_class=config.n_test_per_class,
+            random_state=0,
+        )
+        realised, counts = _realised_imbalance_ratio(config, data)
+        if realised == 1 and config.imbalance_ratio > 1:
+            raise ValueError(
+                f"The ir split gives every class {counts[0]} training rows: there is no imbalance "
+                f"to correct. max_per_class defaults to half the smallest class "
+                f"({sizes.min()} rows); pass --max-per-class (and --n-test-per-class) to set "
+                "the counts."
+            )
+    elif config.protocol == "drop":
+        for fraction in config.drop_fractions:
+            if not 0 <= fraction < 1:
+                raise ValueError(f"--drop fractions must be in [0, 1); got {fraction}.")
+        if config.minority_classes is not None:
+            config = dataclasses.replace(
+                config, minority_classes=_match_labels(config.minority_classes, classes)
+            )
+    else:
+        if not isinstance(config.n_splits, (int, np.integer)) or not (
+            2 <= config.n_splits <= sizes.min()
+        ):
+            raise ValueError(
+                f"--n-splits must be between 2 and the size of the smallest class "
+                f"({sizes.min()}); got {config.n_splits}."
+            )
+    return config
+
+
+def _setting_label(config, drop_fraction=None, realised_ratio=None):
+    if config.protocol == "ir":
+        label = f"IR={config.imbalance_ratio:g}"
+        if realised_ratio is not None and not np.isclose(realised_ratio, config.imbalance_ratio):
+            # Counts are rounded and at least 1, so the ratio used can differ from the one asked.
+            label += f" (realised {realised_ratio:.3g})"
+        return label
     if config.protocol == "drop":
         return f"drop={drop_fraction:g}"
     return f"{config.n_splits}-fold cv"
 
 
-def plan_cells(config, samplers, classes):
+def plan_cells(config, samplers, classes, realised_ratio=None):
     """One dict per (sampler, seed, protocol setting), in table order."""
     cells = []
     for sampler in samplers:
         for seed in config.seeds:
             if config.protocol == "ir":
-                cells.append({"sampler": sampler, "seed": seed, "setting": _setting_label(config)})
+                setting = _setting_label(config, realised_ratio=realised_ratio)
+                cells.append({"sampler": sampler, "seed": seed, "setting": setting})
             elif config.protocol == "drop":
                 minority_classes = config.minority_classes
                 if minority_classes is None:
@@ -296,6 +408,7 @@ def run_cell(cell, spec, config, data, judge=None, keep_examples=False, threads=
                 notes=record["notes"],
             )
             sampler = spec.factory(context)
+            _warm_up(sampler, X_train, y_train)
             start = time.perf_counter()
             if sampler is None:
                 X_resampled, y_resampled = X_train, y_train
@@ -354,6 +467,26 @@ def run_cell(cell, spec, config, data, judge=None, keep_examples=False, threads=
     finally:
         torch.set_num_threads(previous_torch_threads)
     return record
+
+
+# Sampler classes already warmed up in this process (see _warm_up).
+_WARMED_UP = set()
+
+
+def _warm_up(sampler, X, y):
+    """Fit a one-epoch copy of a GAN sampler on a few rows, once per class and process.
+
+    torch initialises its kernels on first use, which took about 1 s and landed in the fit time
+    of whichever GAN cell a worker happened to run first.
+    """
+    if not isinstance(sampler, BaseGANSampler) or type(sampler) in _WARMED_UP:
+        return
+    _WARMED_UP.add(type(sampler))
+    rows = np.concatenate([np.flatnonzero(y == label)[:4] for label in np.unique(y)])
+    try:
+        clone(sampler).set_params(epochs=1, verbose=False).fit_resample(X[rows], y[rows])
+    except Exception:  # the timed fit that follows reports any real problem itself
+        pass
 
 
 @dataclass
@@ -429,6 +562,7 @@ def run_benchmark(config, *, extra_samplers=None, progress=True):
     config = resolve_config(config)
     specs = {**builtin_sampler_specs(), **(extra_samplers or {})}
     data = prepare_data(config)
+    config = validate_config(config, data)
     requested = list(config.samplers or default_samplers(data.image_shape, specs))
     unknown = [name for name in requested if name not in specs]
     if unknown:
@@ -445,7 +579,8 @@ def run_benchmark(config, *, extra_samplers=None, progress=True):
             if reason:
                 skipped[name] = reason
     runnable = [name for name in requested if name not in skipped]
-    cells = plan_cells(config, runnable, list(np.unique(data.y)))
+    realised_ratio = _realised_imbalance_ratio(config, data)[0] if config.protocol == "ir" else None
+    cells = plan_cells(config, runnable, list(np.unique(data.y)), realised_ratio)
 
     threads = config.threads_per_cell or _DEFAULT_THREADS_PER_CELL
     judge = None

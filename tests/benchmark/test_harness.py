@@ -283,3 +283,66 @@ def test_small_cnn_is_a_reproducible_sklearn_classifier():
     assert len(model.loss_history_) == 3 and model.n_features_in_ == 64
     with pytest.raises(ValueError, match="image_shape"):
         SmallCNNClassifier(image_shape=(1, 7, 7)).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"max_per_class": 500}, "Not enough rows"),
+        ({"imbalance_ratio": 0.5}, "imbalance-ratio"),
+        ({"seeds": (0, 0)}, "twice"),
+        ({"seeds": (-1,)}, "seed"),
+        ({"epochs": 0}, "--epochs"),
+        ({"protocol": "drop", "drop_fractions": (1.0,)}, "--drop"),
+        ({"protocol": "drop", "minority_classes": (7,)}, "does not occur"),
+        ({"protocol": "cv", "n_splits": 1}, "--n-splits"),
+    ],
+)
+def test_bad_settings_fail_once_before_any_cell(tiny_digits, changes, message):
+    config = tiny_config(tiny_digits, samplers=("none",), **changes)
+    with pytest.raises(ValueError, match=message):
+        run_benchmark(config, progress=False)
+
+
+def test_an_ir_split_without_imbalance_is_refused(tmp_path):
+    path = tmp_path / "tiny_class.npz"
+    rng = np.random.RandomState(0)
+    np.savez(path, X=rng.rand(83, 4), y=np.repeat([0, 1, 2], [40, 40, 3]))
+    config = BenchmarkConfig(dataset=str(path), samplers=("none",), seeds=(0,))
+    with pytest.raises(ValueError, match="no imbalance"):
+        run_benchmark(config, progress=False)
+
+
+def test_the_setting_shows_the_imbalance_ratio_actually_used(tiny_digits):
+    # 40 rows down to 40 / 8 = 5: as asked. 40 / 7 rounds to counts 40 ... 6: realised 6.67.
+    exact = run_benchmark(tiny_config(tiny_digits, samplers=("none",)), progress=False)
+    assert exact.records[0]["setting"] == "IR=8"
+    rounded = run_benchmark(
+        tiny_config(tiny_digits, samplers=("none",), imbalance_ratio=7), progress=False
+    )
+    assert rounded.records[0]["setting"] == "IR=7 (realised 6.67)"
+
+
+def test_typed_minority_classes_match_string_labels(tmp_path):
+    path = tmp_path / "strings.npz"
+    rng = np.random.RandomState(0)
+    np.savez(path, X=rng.rand(60, 4), y=np.repeat(["0", "1"], [40, 20]))
+    config = BenchmarkConfig(
+        dataset=str(path),
+        protocol="drop",
+        drop_fractions=(0.5,),
+        minority_classes=(1,),
+        samplers=("none",),
+        classifier="logreg",
+        seeds=(0,),
+    )
+    result = run_benchmark(config, progress=False)
+    assert result.records[0]["status"] == "ok" and result.records[0]["minority_class"] == "1"
+
+
+def test_command_line_refuses_a_file_as_output_directory(tmp_path, capsys):
+    taken = tmp_path / "taken.txt"
+    taken.write_text("")
+    with pytest.raises(SystemExit) as excinfo:
+        main(["--samplers", "none", "--out", str(taken)])
+    assert excinfo.value.code == 2 and "existing file" in capsys.readouterr().err
