@@ -6,6 +6,7 @@ See :mod:`imbgan.benchmark` for what a run does and how to run it on a Dask or R
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import shlex
 import sys
 from pathlib import Path
@@ -227,6 +228,8 @@ def main(argv=None):
     paths = write_results(result, args.out, command=command)
     print()
     print(f"Results written to {args.out}: " + ", ".join(p.name for p in paths.values()))
+    if importlib.util.find_spec("matplotlib") is None:
+        print('No PNG plots: matplotlib is not installed (pip install "imbgan[plot]").')
     print(f"Wall time {result.wall_time:.1f} s.")
     failed = any(row["status"] in ("failed", "partial") for row in summary)
     return 1 if failed else 0
