@@ -218,6 +218,8 @@ def main(argv=None):
     summary = summarize(result)
     print()
     print(format_table(summary))
+    if args.quality and result.image_shape is None:
+        print("(--quality measures images only; this data set is tabular.)")
     quality = summarize_quality(result)
     if quality:
         print()
