@@ -181,7 +181,8 @@ def main(argv=None):
     Returns
     -------
     exit_code : int
-        0 when every requested cell ran, 1 when some failed, 2 for bad arguments.
+        0 when every requested cell ran, 1 when some failed or none could run (every sampler
+        skipped), 2 for bad arguments.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -220,6 +221,8 @@ def main(argv=None):
     print(format_table(summary))
     if args.quality and result.image_shape is None:
         print("(--quality measures images only; this data set is tabular.)")
+    if args.minority_classes and args.protocol != "drop":
+        print(f"(--minority-classes applies to --protocol drop only; ignored for {args.protocol}.)")
     quality = summarize_quality(result)
     if quality:
         print()
@@ -234,6 +237,9 @@ def main(argv=None):
         print('No PNG plots: matplotlib is not installed (pip install "imbgan[plot]").')
     print(f"Wall time {result.wall_time:.1f} s.")
     failed = any(row["status"] in ("failed", "partial") for row in summary)
+    if not result.records:
+        print("No cell ran: every requested sampler was skipped.")
+        return 1
     return 1 if failed else 0
 
 

@@ -346,3 +346,11 @@ def test_command_line_refuses_a_file_as_output_directory(tmp_path, capsys):
     with pytest.raises(SystemExit) as excinfo:
         main(["--samplers", "none", "--out", str(taken)])
     assert excinfo.value.code == 2 and "existing file" in capsys.readouterr().err
+
+
+def test_command_line_exits_1_when_every_sampler_is_skipped(tmp_path, capsys):
+    # Mirroring needs images; wine is tabular, so nothing can run.
+    code = main(
+        ["--dataset", "wine", "--samplers", "mirror", "--no-progress", "--out", str(tmp_path)]
+    )
+    assert code == 1 and "No cell ran" in capsys.readouterr().out
