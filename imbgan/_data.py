@@ -131,7 +131,7 @@ class DataCodec:
 
     Images share one range over all pixels (the data's global minimum and maximum, so that
     0..255 and 0..16 data both fill [-1, 1]); tabular data is scaled per feature. A constant
-    feature encodes to 0 and decodes to its constant. Decoding clips to the observed range,
+    feature encodes to -1 and decodes to its constant. Decoding clips to the observed range,
     rounds integer features, and casts to the training dtype.
 
     Parameters

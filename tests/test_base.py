@@ -418,3 +418,10 @@ def test_callbacks_must_be_callables(blobs):
         CGANSampler(**FAST, callbacks=["stop"]).fit_resample(X, y)
     with pytest.raises(ValueError, match="callbacks"):
         CGANSampler(**FAST, callbacks=print).fit_resample(X, y)
+
+
+def test_wgan_gp_refuses_minibatch_discrimination(blobs):
+    X, y = blobs
+    sampler = CGANSampler(**FAST, loss="wgan-gp", minibatch_discrimination=True)
+    with pytest.raises(ValueError, match="per sample"):
+        sampler.fit_resample(X, y)

@@ -55,6 +55,7 @@ class CGANSampler(BaseGANSampler):
 
     minibatch_discrimination : bool, default=False
         Add a minibatch-discrimination layer to the discriminator against mode collapse.
+        Not with ``loss="wgan-gp"``, whose per-sample gradient penalty it would corrupt.
 
     n_critic : int or None, default=None
         Discriminator steps per generator step; None means 5 for ``"wgan-gp"`` and 1 otherwise.
@@ -153,6 +154,12 @@ class CGANSampler(BaseGANSampler):
         return (0.5, 0.9) if self.loss == "wgan-gp" else (0.5, 0.999)
 
     def _build_networks(self, spec, data, labels):
+        if self.minibatch_discrimination and self.loss == "wgan-gp":
+            raise ValueError(
+                "minibatch_discrimination=True cannot be combined with loss='wgan-gp': the "
+                "gradient penalty is defined per sample, and minibatch discrimination makes "
+                "each score depend on the whole batch. Use one or the other."
+            )
         self.generator_ = ConditionalGenerator(spec, self.latent_dim)
         self.discriminator_ = Discriminator(
             spec,
