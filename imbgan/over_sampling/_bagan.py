@@ -277,10 +277,15 @@ class BAGANSampler(BaseGANSampler):
         n_classes = self.spec_.n_classes
         fake_class = n_classes  # the extra "fake" output
         n_fake = math.ceil(len(real) / n_classes)
+        n_generated = len(real) + n_fake  # the generator step's batch
 
-        fake_labels = self._sample_labels(n_fake)
+        # The fakes are a slice of a batch as large as the generator step's: the generator's
+        # batch normalisation then sees the same batch size in both steps (the authors'
+        # generator has none), and a 1/(n+1) share is never a batch of one.
+        fake_labels = self._sample_labels(n_generated)
         with torch.no_grad():
-            fake = self.generator_(self.latent_sampler_(fake_labels))
+            fake = self.generator_(self.latent_sampler_(fake_labels))[:n_fake]
+        fake_labels = fake_labels[:n_fake]
         logits = self.discriminator_(torch.cat([real, fake]))["classes"]
         targets = torch.cat([labels, torch.full_like(fake_labels, fake_class)])
         d_loss = F.cross_entropy(logits, targets)
@@ -288,7 +293,7 @@ class BAGANSampler(BaseGANSampler):
 
         # "For every batch learnt by the discriminator, a batch of the same size is learnt by
         # the generator", with the conditioned class itself as the target.
-        gen_labels = self._sample_labels(len(real) + n_fake)
+        gen_labels = self._sample_labels(n_generated)
         generated = self.generator_(self.latent_sampler_(gen_labels))
         g_loss = F.cross_entropy(self.discriminator_(generated)["classes"], gen_labels)
         self._update("generator", g_loss)

@@ -166,3 +166,17 @@ def test_generated_samples_are_recognised_as_their_class(blobs):
     for c in range(3):
         # Chance is 1/3; each class must be recognised far more often.
         assert np.mean(predicted[labels == c] == c) > 0.8
+
+
+def test_more_classes_than_batch_size():
+    # 10 classes (0 and 3 to 11) and batches of 8: the discriminator's 1/(n+1) share of fakes
+    # is a single row, which a batch-normalised generator could not take on its own.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(120, 4)) + np.repeat(np.arange(12), 10)[:, None]
+    y = np.repeat(np.arange(12), 10)
+    y[:30] = 0  # imbalanced: class 0 has 30 rows, classes 1 and 2 none left
+    X_res, y_res = BAGANSampler(epochs=1, batch_size=8, latent_dim=4, random_state=0).fit_resample(
+        X, y
+    )
+    counts = np.bincount(y_res)
+    assert (counts[counts > 0] == 30).all()
