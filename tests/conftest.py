@@ -15,7 +15,9 @@ def blobs():
     counts = [60, 12, 4]
     X = np.vstack([c + rng.normal(scale=0.5, size=(n, 4)) for c, n in zip(centers, counts)])
     y = np.repeat([0, 1, 2], counts)
-    return X, y
+    # Shuffled, so that a bug that detaches labels from their rows cannot hide behind sorted y.
+    order = rng.permutation(len(y))
+    return X[order], y[order]
 
 
 @pytest.fixture
@@ -27,4 +29,5 @@ def tiny_images():
     images[: counts[0], :, :3] += 200
     images[counts[0] :, :, 3:] += 200
     y = np.repeat([0, 1], counts)
-    return np.clip(images, 0, 255).astype(np.uint8), y
+    order = rng.permutation(len(y))
+    return np.clip(images, 0, 255).astype(np.uint8)[order], y[order]

@@ -89,9 +89,16 @@ def test_same_int_random_state_same_output(gan_sampler, tiny_images):
 
 def test_different_random_state_different_samples(blobs):
     X, y = blobs
-    first = CGANSampler(**{**FAST, "random_state": 1}).fit_resample(X, y)[0]
-    second = CGANSampler(**{**FAST, "random_state": 2}).fit_resample(X, y)[0]
+    one, two = (
+        CGANSampler(**{**FAST, "random_state": 1}),
+        CGANSampler(**{**FAST, "random_state": 2}),
+    )
+    first, second = one.fit_resample(X, y)[0], two.fit_resample(X, y)[0]
     assert not np.array_equal(first[len(X) :], second[len(X) :])
+    # The seed drives training too, not only the final draw.
+    assert one.history_ != two.history_
+    weights = [next(sampler.generator_.parameters()).detach() for sampler in (one, two)]
+    assert not torch.equal(*weights)
 
 
 def test_generate_gives_exact_counts_in_training_layout(gan_sampler, tiny_images):
@@ -131,6 +138,10 @@ def test_pandas_in_pandas_out_with_integer_columns_rounded(blobs):
     assert isinstance(y_res, pd.Series) and y_res.name == "target"
     assert X_res["count"].dtype == frame["count"].dtype
     assert X_res["count"].between(0, 6).all()
+    # imblearn would cast the generated floats back by truncation; the sampler rounds first.
+    sampler = CGANSampler(**FAST)
+    sampler.fit_resample(frame, y)
+    assert sampler.codec_.round_mask_.tolist() == [False, False, False, False, True]
 
 
 def test_float32_and_uint8_dtypes_are_kept(blobs):
@@ -236,7 +247,8 @@ def test_pipeline_with_grid_search(blobs):
         scoring="balanced_accuracy",
     )
     search.fit(X, y)
-    assert search.best_params_["cgansampler__sampling_strategy"] in ("auto", "minority")
+    scores = search.cv_results_["mean_test_score"]
+    assert len(scores) == 2 and np.isfinite(scores).all()
     assert search.predict(X).shape == y.shape
 
 
@@ -309,6 +321,17 @@ def test_divergence_stops_with_a_clear_error(blobs):
     sampler = CGANSampler(**FAST, learning_rate=1e30, loss="wgan-gp")
     with pytest.raises(TrainingDivergedError, match="lower learning_rate"):
         sampler.fit_resample(X * 1e3, y)
+
+
+class InfiniteLossSampler(CGANSampler):
+    def _train_step(self, real, labels):
+        return {"generator": torch.tensor(float("inf"))}
+
+
+def test_an_infinite_loss_stops_training_too(blobs):
+    X, y = blobs
+    with pytest.raises(TrainingDivergedError, match="inf"):
+        InfiniteLossSampler(**FAST).fit_resample(X, y)
 
 
 def test_mirror_sampler_needs_images(blobs):
@@ -397,6 +420,15 @@ def test_a_callback_can_stop_training_early(gan_sampler, blobs):
     assert len(sampler.history_["generator"]) == 2
     assert Counter(y_res.tolist()) == {0: 60, 1: 60, 2: 60}
     assert all(not module.training for module in sampler._modules().values())
+
+
+def test_every_callback_runs_even_after_one_asks_to_stop(blobs):
+    X, y = blobs
+    stopper, watcher = LossRecorder(stop_at=1), LossRecorder()
+    sampler = CGANSampler(**{**FAST, "epochs": 4}, callbacks=[stopper, watcher])
+    sampler.fit_resample(X, y)
+    assert [epoch for epoch, _ in watcher.calls] == [1]
+    assert len(sampler.history_["generator"]) == 1
 
 
 def test_generating_inside_a_callback_leaves_training_unchanged(tiny_images):

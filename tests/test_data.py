@@ -26,9 +26,10 @@ def test_tabular_codec_scales_per_feature_and_keeps_constants():
 def test_decode_clips_to_observed_range_and_rounds_integers():
     X = np.array([[0, 10], [4, 20]], dtype=np.int32)
     codec = DataCodec(per_feature=True).fit(X)
-    decoded = codec.decode(np.array([[5.0, -7.0], [0.1, 0.26]]))
+    decoded = codec.decode(np.array([[5.0, -7.0], [0.35, 0.34]]))
     assert decoded.dtype == np.int32
-    np.testing.assert_array_equal(decoded, [[4, 10], [2, 16]])
+    # 0.35 decodes to 2.7 and 0.34 to 16.7: rounded up, where truncation would give 2 and 16.
+    np.testing.assert_array_equal(decoded, [[4, 10], [3, 17]])
 
 
 def test_integer_feature_mask_rounds_only_those_features():

@@ -14,7 +14,9 @@ def separated_classes(seed=0):
     centers = np.array([[-4.0, -4.0], [4.0, 4.0], [-4.0, 4.0]])
     counts = [150, 30, 15]
     X = np.vstack([c + rng.normal(scale=0.6, size=(n, 2)) for c, n in zip(centers, counts)])
-    return X, np.repeat([0, 1, 2], counts)
+    y = np.repeat([0, 1, 2], counts)
+    order = rng.permutation(len(y))
+    return X[order], y[order]
 
 
 @pytest.mark.parametrize(
@@ -22,7 +24,7 @@ def separated_classes(seed=0):
     [
         CGANSampler(epochs=60, batch_size=32, latent_dim=8, random_state=0),
         CGANSampler(
-            epochs=200, batch_size=32, latent_dim=8, loss="wgan-gp", n_critic=2, random_state=0
+            epochs=300, batch_size=32, latent_dim=8, loss="wgan-gp", n_critic=2, random_state=0
         ),
         ACGANSampler(epochs=60, batch_size=32, latent_dim=8, random_state=0),
         CAGANSampler(epochs=60, batch_size=32, latent_dim=8, random_state=0),
@@ -33,11 +35,14 @@ def test_generated_samples_are_recognised_as_their_class(sampler):
     X, y = separated_classes()
     judge = LogisticRegression().fit(X, y)
     sampler.fit_resample(X, y)
-    wanted = np.repeat([0, 1, 2], 100)
+    # Labels out of class order and more than one generation chunk (1024 rows) of them: every
+    # row must follow its own label.
+    wanted = np.repeat([2, 0, 1], 400)
     recognised = judge.predict(sampler.generate(wanted, random_state=0)) == wanted
     per_class = [recognised[wanted == k].mean() for k in range(3)]
-    # Chance is 1/3; a conditional generator that learned nothing scores about that.
-    assert min(per_class) > 0.8, per_class
+    # Chance is 1/3; a conditional generator that learned nothing scores about that. (All four
+    # score 1.0 here; the margin is for other CPUs' arithmetic.)
+    assert min(per_class) > 0.9, per_class
 
 
 def test_image_gan_learns_the_class_pattern(tiny_images):

@@ -268,3 +268,44 @@ def test_bad_parameters_are_named(blobs, options, message):
     X, y = blobs
     with pytest.raises(ValueError, match=message):
         GAMOSampler(**options).fit_resample(X, y)
+
+
+def test_generate_follows_interleaved_labels(blobs):
+    X, y = blobs  # well-separated classes: a row's nearest class mean tells its class
+    sampler = GAMOSampler(**FAST)
+    sampler.fit_resample(X, y)
+    wanted = np.array([2, 1, 2, 1, 1, 2, 2])
+    drawn = sampler.generate(wanted, random_state=0)
+    means = np.stack([X[y == k].mean(axis=0) for k in range(3)])
+    nearest = np.argmin(((drawn[:, None, :] - means[None]) ** 2).sum(axis=2), axis=1)
+    assert nearest.tolist() == wanted.tolist()
+
+
+def test_training_targets_follow_algorithm_1(blobs, monkeypatch):
+    """M learns the true class of real and generated rows while G aims at 1 - one_hot (eqs. 4
+    and 6); D learns real -> about 1 and generated -> about 0 while G aims at 1 (eqs. 5-6)."""
+    X, y = blobs
+    seen = {"classifier": [], "discriminator": []}
+    classifier_errors = _gamo.GAMOSampler._classifier_errors
+    discriminator_errors = _gamo.GAMOSampler._discriminator_errors
+
+    def record_classifier(self, logits, targets):
+        seen["classifier"].append(targets.detach().clone())
+        return classifier_errors(self, logits, targets)
+
+    def record_discriminator(self, scores, targets):
+        seen["discriminator"].append(targets.detach().clone())
+        return discriminator_errors(self, scores, targets)
+
+    monkeypatch.setattr(_gamo.GAMOSampler, "_classifier_errors", record_classifier)
+    monkeypatch.setattr(_gamo.GAMOSampler, "_discriminator_errors", record_discriminator)
+    GAMOSampler(**{**FAST, "epochs": 1}).fit_resample(X, y)
+
+    # Per step: one call for M and D on real + generated rows, then one each for G.
+    m_step, g_against_m = seen["classifier"][0], seen["classifier"][1]
+    assert ((m_step == 0) | (m_step == 1)).all() and (m_step.sum(dim=1) == 1).all()
+    assert (g_against_m.sum(dim=1) == 2).all()  # 1 - one_hot over 3 classes
+    d_step, g_against_d = seen["discriminator"][0], seen["discriminator"][1]
+    half = len(d_step) // 2
+    assert (d_step[:half] >= 0.9).all() and (d_step[half:] <= 0.1).all()
+    assert (g_against_d == 1).all()

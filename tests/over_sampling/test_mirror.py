@@ -40,4 +40,10 @@ def test_generate_and_determinism(tiny_images):
     sampler = MirrorSampler(random_state=0)
     first = sampler.fit_resample(images, y)[0]
     np.testing.assert_array_equal(first, sampler.fit_resample(images, y)[0])
-    assert sampler.generate([1, 1, 0], random_state=0).shape == (3, 6, 6)
+    drawn = sampler.generate([1, 1, 0], random_state=0)
+    assert drawn.shape == (3, 6, 6)
+    np.testing.assert_array_equal(drawn, sampler.generate([1, 1, 0], random_state=0))
+    # Each drawn image is a horizontal flip of a real image of its class.
+    for image, label in zip(drawn, [1, 1, 0]):
+        flips = images[y == label][:, :, ::-1]
+        assert any(np.array_equal(image, flip) for flip in flips)
