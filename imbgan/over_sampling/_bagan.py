@@ -277,24 +277,23 @@ class BAGANSampler(BaseGANSampler):
         n_classes = self.spec_.n_classes
         fake_class = n_classes  # the extra "fake" output
         n_fake = math.ceil(len(real) / n_classes)
-        n_generated = len(real) + n_fake  # the generator step's batch
 
-        # The fakes are a slice of a batch as large as the generator step's: the generator's
-        # batch normalisation then sees the same batch size in both steps (the authors'
-        # generator has none), and a 1/(n+1) share is never a batch of one.
-        fake_labels = self._sample_labels(n_generated)
-        with torch.no_grad():
-            fake = self.generator_(self.latent_sampler_(fake_labels))[:n_fake]
-        fake_labels = fake_labels[:n_fake]
+        # "For every batch learnt by the discriminator, a batch of the same size is learnt by
+        # the generator": one generated batch of len(real) + n_fake rows serves both steps.
+        # The discriminator's 1/(n+1) share of fakes is a slice of it, so the generator's
+        # batch normalisation (the authors' generator has none) sees one batch, never a
+        # batch of one row when there are as many classes as batch_size.
+        gen_labels = self._sample_labels(len(real) + n_fake)
+        generated = self.generator_(self.latent_sampler_(gen_labels))
+
+        fake, fake_labels = generated[:n_fake].detach(), gen_labels[:n_fake]
         logits = self.discriminator_(torch.cat([real, fake]))["classes"]
         targets = torch.cat([labels, torch.full_like(fake_labels, fake_class)])
         d_loss = F.cross_entropy(logits, targets)
         self._update("discriminator", d_loss)
 
-        # "For every batch learnt by the discriminator, a batch of the same size is learnt by
-        # the generator", with the conditioned class itself as the target.
-        gen_labels = self._sample_labels(n_generated)
-        generated = self.generator_(self.latent_sampler_(gen_labels))
+        # The generator is judged by the updated discriminator, with the conditioned class
+        # itself as the target.
         g_loss = F.cross_entropy(self.discriminator_(generated)["classes"], gen_labels)
         self._update("generator", g_loss)
         return {"discriminator": d_loss, "generator": g_loss}
