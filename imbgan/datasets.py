@@ -427,6 +427,12 @@ def imbalanced_class_counts(n_classes, max_per_class, imbalance_ratio):
     return np.maximum(counts, 1)
 
 
+def default_max_per_class(class_sizes):
+    """``make_imbalanced_split``'s default ``max_per_class``: half the smallest class, so that
+    the other half can form the test set."""
+    return max(1, int(np.min(class_sizes)) // 2)
+
+
 def make_imbalanced_split(
     X,
     y,
@@ -487,7 +493,7 @@ def make_imbalanced_split(
     rng = check_random_state(random_state)
     classes, class_sizes = np.unique(y, return_counts=True)
     if max_per_class is None:
-        max_per_class = max(1, int(class_sizes.min()) // 2)
+        max_per_class = default_max_per_class(class_sizes)
     train_counts = imbalanced_class_counts(len(classes), int(max_per_class), imbalance_ratio)
     if n_test_per_class is None:
         n_test_per_class = int((class_sizes - train_counts).min())

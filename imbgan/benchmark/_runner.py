@@ -18,6 +18,7 @@ from threadpoolctl import threadpool_limits
 
 from ..base import BaseGANSampler, resolve_device
 from ..datasets import (
+    default_max_per_class,
     imbalanced_class_counts,
     load_dataset,
     make_drop_split,
@@ -189,7 +190,7 @@ def _match_labels(typed, classes):
 def _realised_imbalance_ratio(config, data):
     """Largest over smallest training count that the ``ir`` split will actually use."""
     classes, sizes = np.unique(data.y, return_counts=True)
-    max_per_class = config.max_per_class or max(1, int(sizes.min()) // 2)
+    max_per_class = config.max_per_class or default_max_per_class(sizes)
     counts = imbalanced_class_counts(len(classes), max_per_class, config.imbalance_ratio)
     return counts.max() / counts.min(), counts
 
