@@ -419,7 +419,7 @@ class GAMOSampler(BaseGANSampler):
         "label_smoothing": [Interval(Real, 0, 0.5, closed="left")],
     }
 
-    _training_only_attributes = ("_fake_label_shares", "_unit_classes")
+    _training_only_attributes = ("_fake_label_shares", "_generator_label_shares", "_unit_classes")
     # Each step updates three networks. Measured on digits: 30 epochs of 32 rows (360-480
     # steps on 400-530 imbalanced rows) matched 60 epochs, but took 62 s on all 1797 digits
     # (1680 steps); 500 steps keep both cases under about 20 s.
@@ -472,6 +472,7 @@ class GAMOSampler(BaseGANSampler):
         # Host-side (CPU) weights for drawing how many generated rows each IGU makes per step.
         self._unit_classes = self.generator_.unit_classes
         self._fake_label_shares = torch.as_tensor(amounts[self._unit_classes], dtype=torch.float)
+        self._generator_label_shares = torch.ones(len(self._unit_classes))
 
         self.classifier_network_ = Discriminator(flat, {"classes": spec.n_classes})
         networks = {"generator": self.generator_, "classifier": self.classifier_network_}
@@ -516,7 +517,7 @@ class GAMOSampler(BaseGANSampler):
     def _draw_generator_counts(self, n_samples):
         """Rows per oversampled class for G's own update: uniform over those classes
         (section 3.5)."""
-        return self._draw_counts(torch.ones(len(self._unit_classes)), n_samples)
+        return self._draw_counts(self._generator_label_shares, n_samples)
 
     @staticmethod
     def _draw_counts(shares, n_samples):
