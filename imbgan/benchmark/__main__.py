@@ -104,9 +104,14 @@ def build_parser():
     )
     models.add_argument(
         "--classifier",
+        nargs="+",
         choices=CLASSIFIER_NAMES,
-        default="mlp",
-        help="fixed classifier trained on the resampled data (cnn: images only)",
+        default=["mlp"],
+        metavar="NAME",
+        help=f"fixed classifier(s) trained on the resampled data, any of "
+        f"{' '.join(CLASSIFIER_NAMES)} (cnn: images only). With several, each cell resamples "
+        "once and scores the same resampled data with every classifier; the table gets a row "
+        "per classifier",
     )
     models.add_argument(
         "--epochs",
@@ -199,7 +204,7 @@ def main(argv=None):
         minority_classes=_minority_classes(args.minority_classes),
         n_splits=args.n_splits,
         samplers=tuple(dict.fromkeys(args.samplers)) if args.samplers else None,
-        classifier=args.classifier,
+        classifier=tuple(dict.fromkeys(args.classifier)),
         seeds=tuple(args.seeds) if args.seeds else None,
         n_jobs=args.n_jobs,
         epochs=args.epochs,

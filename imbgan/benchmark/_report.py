@@ -17,6 +17,7 @@ import numpy as np
 SUMMARY_COLUMNS = (
     "sampler",
     "setting",
+    "classifier",
     "status",
     "n_ok",
     "n_cells",
@@ -34,6 +35,7 @@ CELL_COLUMNS = (
     "cell",
     "sampler",
     "setting",
+    "classifier",
     "seed",
     "fold",
     "minority_class",
@@ -75,7 +77,7 @@ def _unique(items):
 
 
 def summarize(result):
-    """One row per (sampler, setting): mean and std over cells, or why there are none.
+    """One row per (sampler, setting, classifier): mean and std over cells, or why there are none.
 
     Parameters
     ----------
@@ -90,6 +92,7 @@ def summarize(result):
         Standard deviations are population ones (``ddof=0``) over the successful cells.
     """
     settings = _unique(record["setting"] for record in result.records)
+    classifiers = _classifiers(result)
     rows = []
     for sampler in result.samplers:
         if sampler in result.skipped:
@@ -98,6 +101,7 @@ def summarize(result):
                     **dict.fromkeys(SUMMARY_COLUMNS, float("nan")),
                     "sampler": sampler,
                     "setting": ", ".join(settings) or "-",
+                    "classifier": ", ".join(classifiers),
                     "status": "skipped",
                     "n_ok": 0,
                     "n_cells": 0,
@@ -105,9 +109,13 @@ def summarize(result):
                 }
             )
             continue
-        for setting in settings:
+        for setting, classifier in [(s, c) for s in settings for c in classifiers]:
             group = [
-                r for r in result.records if r["sampler"] == sampler and r["setting"] == setting
+                r
+                for r in result.records
+                if r["sampler"] == sampler
+                and r["setting"] == setting
+                and r.get("classifier", classifiers[0]) == classifier
             ]
             if not group:
                 continue
@@ -121,6 +129,7 @@ def summarize(result):
             row = {
                 "sampler": sampler,
                 "setting": setting,
+                "classifier": classifier,
                 "status": status,
                 "n_ok": len(ok),
                 "n_cells": len(group),
@@ -131,6 +140,12 @@ def summarize(result):
             row["fit_time_mean"] = _mean_std(r["fit_time"] for r in ok)[0]
             rows.append(row)
     return rows
+
+
+def _classifiers(result):
+    """The run's classifier names as a tuple (a plain string in older configurations)."""
+    names = result.config.classifier
+    return (names,) if isinstance(names, str) else tuple(names)
 
 
 def summarize_quality(result):
@@ -190,12 +205,14 @@ def _number(value, digits=3):
 
 
 def _table_cells(rows, plus_minus):
-    header = ["sampler", "setting", "ACSA", "GM", "minority recall", "fit time (s)", "cells"]
+    header = ["sampler", "setting", "classifier", "ACSA", "GM", "minority recall"]
+    header += ["fit time (s)", "cells"]
     header += ["status", "note"]
     body = [
         [
             row["sampler"],
             row["setting"],
+            row["classifier"],
             _pm(row["acsa_mean"], row["acsa_std"], plus_minus),
             _pm(row["gm_mean"], row["gm_std"], plus_minus),
             _pm(row["minority_recall_mean"], row["minority_recall_std"], plus_minus),
@@ -371,8 +388,10 @@ def write_results(result, out_dir, command=None):
     if command:
         lines += ["```", command, "```", ""]
     lines += [
-        f"Data set `{result.config.dataset}`, protocol `{result.config.protocol}`, classifier "
-        f"`{result.config.classifier}`, seeds {list(result.config.seeds)}; {env['date']}, "
+        f"Data set `{result.config.dataset}`, protocol `{result.config.protocol}`, "
+        f"classifier{'s' if len(_classifiers(result)) > 1 else ''} "
+        f"{', '.join(f'`{name}`' for name in _classifiers(result))}, "
+        f"seeds {list(result.config.seeds)}; {env['date']}, "
         f"{env['platform']}, {env['cpu_count']} CPUs, torch {env['torch']}; "
         f"wall time {result.wall_time:.0f} s.",
         "",
@@ -412,13 +431,17 @@ def _figure(**kwargs):
 def _write_plots(result, summary, out_dir):
     paths = {}
     plotted = [row for row in summary if row["n_ok"] > 0]
-    settings = _unique(row["setting"] for row in plotted)
+    panels = _unique((row["setting"], row["classifier"]) for row in plotted)
     if plotted:
-        figure = _figure(figsize=(max(6.0, 0.9 * len(result.samplers) + 2), 3.2 * len(settings)))
+        figure = _figure(figsize=(max(6.0, 0.9 * len(result.samplers) + 2), 3.2 * len(panels)))
         if figure is not None:
-            axes = figure.subplots(len(settings), 1, squeeze=False)[:, 0]
-            for axis, setting in zip(axes, settings):
-                rows = [row for row in plotted if row["setting"] == setting]
+            axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
+            for axis, (setting, classifier) in zip(axes, panels):
+                rows = [
+                    row
+                    for row in plotted
+                    if row["setting"] == setting and row["classifier"] == classifier
+                ]
                 positions = np.arange(len(rows))
                 for offset, metric in ((-0.2, "acsa"), (0.2, "gm")):
                     axis.bar(
@@ -431,7 +454,7 @@ def _write_plots(result, summary, out_dir):
                     )
                 axis.set_xticks(positions, [row["sampler"] for row in rows], rotation=30)
                 axis.set_ylim(0, 1)
-                axis.set_title(f"{result.config.dataset}, {setting}")
+                axis.set_title(f"{result.config.dataset}, {setting}, {classifier}")
                 axis.legend(loc="lower right")
             figure.tight_layout()
             paths["summary_png"] = out_dir / "summary.png"

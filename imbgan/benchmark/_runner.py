@@ -25,7 +25,7 @@ from ..datasets import (
     make_imbalanced_split,
 )
 from ..metrics import acsa_score, gm_score, sample_quality_report
-from ._classifiers import make_classifier
+from ._classifiers import CLASSIFIER_NAMES, make_classifier
 from ._samplers import (
     SAMPLER_NAMES,
     SamplerContext,
@@ -76,8 +76,11 @@ class BenchmarkConfig:
         ``cv`` protocol: folds; default 5, quick 3.
     samplers : tuple of str or None
         Names from :data:`SAMPLER_NAMES` (or of extra specs); default every one that applies.
-    classifier : {"mlp", "logreg", "rf", "cnn"}
-        The fixed classifier trained on the resampled data.
+    classifier : str or tuple of str
+        The fixed classifier(s) trained on the resampled data, from
+        :data:`~imbgan.benchmark.CLASSIFIER_NAMES`. With several, each cell resamples once and
+        scores the same resampled training set with every classifier (one record, and one
+        table row, per classifier).
     seeds : tuple of int or None
         Default (0, 1, 2, 3, 4), quick (0, 1).
     n_jobs : int or None
@@ -106,7 +109,7 @@ class BenchmarkConfig:
     test_size: float = 0.2
     n_splits: int | None = None
     samplers: tuple | None = None
-    classifier: str = "mlp"
+    classifier: str | tuple = "mlp"
     seeds: tuple | None = None
     n_jobs: int | None = None
     epochs: int | None = None
@@ -129,9 +132,21 @@ def resolve_config(config):
         "epochs": 5 if quick else None,
     }
     changes = {name: value for name, value in defaults.items() if getattr(config, name) is None}
+    changes["classifier"] = _classifier_names(config.classifier)
     if config.protocol not in PROTOCOLS:
         raise ValueError(f"protocol must be one of {PROTOCOLS}; got {config.protocol!r}.")
     return dataclasses.replace(config, **changes)
+
+
+def _classifier_names(classifier):
+    """``classifier`` as a tuple of distinct names, in the order given."""
+    names = (classifier,) if isinstance(classifier, str) else tuple(classifier)
+    if not names:
+        raise ValueError("Give at least one classifier.")
+    unknown = [name for name in names if name not in CLASSIFIER_NAMES]
+    if unknown:
+        raise ValueError(f"Unknown classifier(s) {unknown}; choose from {CLASSIFIER_NAMES}.")
+    return tuple(dict.fromkeys(names))
 
 
 @dataclass
@@ -344,7 +359,7 @@ def _split(cell, config, data):
 
 
 def run_cell(cell, spec, config, data, judge=None, keep_examples=False, threads=1):
-    """Run one cell: split, resample, train the classifier, score; never raises.
+    """Run one cell: split, resample once, train and score every classifier; never raises.
 
     Parameters
     ----------
@@ -353,7 +368,7 @@ def run_cell(cell, spec, config, data, judge=None, keep_examples=False, threads=
     spec : SamplerSpec
         Builds the cell's sampler.
     config : BenchmarkConfig
-        Resolved configuration.
+        Resolved configuration (``config.classifier`` a tuple of names).
     data : BenchmarkData
         The whole data set.
     judge : fitted classifier, optional
@@ -365,29 +380,37 @@ def run_cell(cell, spec, config, data, judge=None, keep_examples=False, threads=
 
     Returns
     -------
-    record : dict
-        The cell's keys plus ``status`` ("ok" or "failed"), ``error`` and ``traceback`` (failed
-        cells), ``acsa``, ``gm``, ``minority_recall``, ``fit_time`` (seconds spent in
-        ``fit_resample``), ``n_train``, ``n_generated``, ``recall_per_class``, ``notes``,
-        ``quality`` (list of per-class dicts, or None) and ``examples`` (generated rows per class
-        for the PNG grid, or None).
+    records : list of dict
+        One per classifier, in the order of ``config.classifier``: the cell's keys plus
+        ``classifier``, ``status`` ("ok" or "failed"), ``error`` and ``traceback`` (failed
+        records), ``acsa``, ``gm``, ``minority_recall``, ``fit_time`` (seconds spent in
+        ``fit_resample``, the same for every classifier of the cell), ``n_train``,
+        ``n_generated``, ``recall_per_class``, ``notes``, ``quality`` (list of per-class dicts,
+        or None; on the first record only, as the samples are the same) and ``examples``
+        (generated rows per class for the PNG grid, or None; first record only). A sampler that
+        fails fails every record of the cell; a classifier that fails fails its own record.
     """
-    record = {
-        **cell,
-        "status": "ok",
-        "error": "",
-        "traceback": "",
-        "acsa": np.nan,
-        "gm": np.nan,
-        "minority_recall": np.nan,
-        "fit_time": np.nan,
-        "n_train": 0,
-        "n_generated": 0,
-        "recall_per_class": {},
-        "notes": [],
-        "quality": None,
-        "examples": None,
-    }
+    classifiers = _classifier_names(config.classifier)
+    records = [
+        {
+            **cell,
+            "classifier": name,
+            "status": "ok",
+            "error": "",
+            "traceback": "",
+            "acsa": np.nan,
+            "gm": np.nan,
+            "minority_recall": np.nan,
+            "fit_time": np.nan,
+            "n_train": 0,
+            "n_generated": 0,
+            "recall_per_class": {},
+            "notes": [],
+            "quality": None,
+            "examples": None,
+        }
+        for name in classifiers
+    ]
     import torch
 
     previous_torch_threads = torch.get_num_threads()
@@ -398,76 +421,111 @@ def run_cell(cell, spec, config, data, judge=None, keep_examples=False, threads=
         with threadpool_limits(limits=threads), warnings.catch_warnings():
             # A small MLP that stops at max_iter is part of the fixed protocol, not news.
             warnings.simplefilter("ignore", category=ConvergenceWarning)
-            X_train, X_test, y_train, y_test, minority = _split(cell, config, data)
-            context = SamplerContext(
-                seed=cell["seed"],
-                y_train=y_train,
-                image_shape=data.image_shape,
-                epochs=config.epochs,
-                batch_size=config.batch_size,
-                device=config.device,
-                notes=record["notes"],
+            try:
+                resampled = _resample(cell, spec, config, data, records[0]["notes"])
+            except Exception as exc:  # one broken cell must not end the run
+                for record in records:
+                    _record_failure(record, exc)
+                return records
+            X_train, y_train, X_resampled, y_resampled, X_test, y_test, minority, fit_time = (
+                resampled
             )
-            sampler = spec.factory(context)
-            _warm_up(sampler, X_train, y_train)
-            start = time.perf_counter()
-            if sampler is None:
-                X_resampled, y_resampled = X_train, y_train
-            else:
-                X_resampled, y_resampled = sampler.fit_resample(X_train, y_train)
-            record["fit_time"] = time.perf_counter() - start
-            X_resampled, y_resampled = np.asarray(X_resampled), np.asarray(y_resampled)
-            record["n_train"] = int(len(y_train))
-            record["n_generated"] = int(len(y_resampled) - len(y_train))
-
-            classifier = make_classifier(
-                config.classifier, cell["seed"], data.image_shape, config.quick, config.device
-            )
-            classifier.fit(X_resampled, y_resampled)
-            y_pred = classifier.predict(X_test)
-            classes = np.unique(y_test)
-            recalls = recall_score(y_test, y_pred, labels=classes, average=None, zero_division=0)
-            record["recall_per_class"] = {
-                str(_plain(label)): float(r) for label, r in zip(classes, recalls)
+            shared = {
+                "fit_time": fit_time,
+                "n_train": int(len(y_train)),
+                "n_generated": int(len(y_resampled) - len(y_train)),
             }
-            record["acsa"] = acsa_score(y_test, y_pred)
-            record["gm"] = gm_score(y_test, y_pred)
-            in_minority = np.isin(classes, minority)
-            if in_minority.any():
-                record["minority_recall"] = float(recalls[in_minority].mean())
+            for record in records:
+                record.update(shared)
+                record["notes"] = list(records[0]["notes"])
+                try:
+                    _score_classifier(
+                        record, config, data, X_resampled, y_resampled, X_test, y_test, minority
+                    )
+                except Exception as exc:
+                    _record_failure(record, exc)
 
             # fit_resample returns the original rows first, then the generated ones.
             X_generated = X_resampled[len(y_train) :]
             y_generated = y_resampled[len(y_train) :]
-            if config.quality and data.image_shape is not None and len(y_generated):
-                record["quality"] = [
-                    {key: _plain(value) for key, value in row.items()}
-                    for row in sample_quality_report(
-                        judge,
-                        X_train,
-                        y_train,
-                        X_generated,
-                        y_generated,
-                        data.image_shape,
-                        data_range=data.data_range,
-                        n_pairs=_QUALITY_PAIRS,
-                        max_samples=_QUALITY_QUERIES,
-                        max_reference=_QUALITY_REFERENCES,
-                        random_state=cell["seed"],
-                    )
-                ]
+            try:
+                if config.quality and data.image_shape is not None and len(y_generated):
+                    records[0]["quality"] = [
+                        {key: _plain(value) for key, value in row.items()}
+                        for row in sample_quality_report(
+                            judge,
+                            X_train,
+                            y_train,
+                            X_generated,
+                            y_generated,
+                            data.image_shape,
+                            data_range=data.data_range,
+                            n_pairs=_QUALITY_PAIRS,
+                            max_samples=_QUALITY_QUERIES,
+                            max_reference=_QUALITY_REFERENCES,
+                            random_state=cell["seed"],
+                        )
+                    ]
+            except Exception as exc:
+                for record in records:
+                    _record_failure(record, exc)
             if keep_examples and len(y_generated):
-                record["examples"] = {
+                records[0]["examples"] = {
                     _plain(label): X_generated[y_generated == label][:_GRID_EXAMPLES]
                     for label in np.unique(y_generated)
                 }
-    except Exception as exc:  # one broken cell must not end the run
-        record["status"] = "failed"
-        record["error"] = f"{type(exc).__name__}: {exc}"
-        record["traceback"] = traceback.format_exc()
     finally:
         torch.set_num_threads(previous_torch_threads)
-    return record
+    return records
+
+
+def _record_failure(record, exc):
+    record["status"] = "failed"
+    record["error"] = f"{type(exc).__name__}: {exc}"
+    record["traceback"] = traceback.format_exc()
+
+
+def _resample(cell, spec, config, data, notes):
+    """Split the cell's data and resample its training rows once (timed)."""
+    X_train, X_test, y_train, y_test, minority = _split(cell, config, data)
+    context = SamplerContext(
+        seed=cell["seed"],
+        y_train=y_train,
+        image_shape=data.image_shape,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        device=config.device,
+        notes=notes,
+    )
+    sampler = spec.factory(context)
+    _warm_up(sampler, X_train, y_train)
+    start = time.perf_counter()
+    if sampler is None:
+        X_resampled, y_resampled = X_train, y_train
+    else:
+        X_resampled, y_resampled = sampler.fit_resample(X_train, y_train)
+    fit_time = time.perf_counter() - start
+    X_resampled, y_resampled = np.asarray(X_resampled), np.asarray(y_resampled)
+    return X_train, y_train, X_resampled, y_resampled, X_test, y_test, minority, fit_time
+
+
+def _score_classifier(record, config, data, X_resampled, y_resampled, X_test, y_test, minority):
+    """Train ``record["classifier"]`` on the resampled rows and score it on the test rows."""
+    classifier = make_classifier(
+        record["classifier"], record["seed"], data.image_shape, config.quick, config.device
+    )
+    classifier.fit(X_resampled, y_resampled)
+    y_pred = classifier.predict(X_test)
+    classes = np.unique(y_test)
+    recalls = recall_score(y_test, y_pred, labels=classes, average=None, zero_division=0)
+    record["recall_per_class"] = {
+        str(_plain(label)): float(r) for label, r in zip(classes, recalls)
+    }
+    record["acsa"] = acsa_score(y_test, y_pred)
+    record["gm"] = gm_score(y_test, y_pred)
+    in_minority = np.isin(classes, minority)
+    if in_minority.any():
+        record["minority_recall"] = float(recalls[in_minority].mean())
 
 
 # Sampler classes already warmed up in this process (see _warm_up).
@@ -503,7 +561,7 @@ class BenchmarkResult:
     skipped : dict
         ``{sampler: reason}`` for samplers that did not run (not exported, not applicable).
     records : list of dict
-        One per cell, in plan order; see :func:`run_cell`.
+        One per cell and classifier, in plan order; see :func:`run_cell`.
     image_shape : tuple or None
         Of the data set.
     wall_time : float
@@ -568,7 +626,7 @@ def run_benchmark(config, *, extra_samplers=None, progress=True):
     unknown = [name for name in requested if name not in specs]
     if unknown:
         raise ValueError(f"Unknown sampler(s) {unknown}; choose from {sorted(specs)}.")
-    if config.classifier == "cnn" and data.image_shape is None:
+    if "cnn" in config.classifier and data.image_shape is None:
         raise ValueError("The cnn classifier needs image data; this data set is tabular.")
 
     skipped = {}
@@ -589,8 +647,9 @@ def run_benchmark(config, *, extra_samplers=None, progress=True):
         # BAGAN's judge is trained on the whole data set, before any row is dropped.
         with threadpool_limits(limits=threads), warnings.catch_warnings():
             warnings.simplefilter("ignore", category=ConvergenceWarning)
+            # With several classifiers, the first one judges the generated samples.
             judge = make_classifier(
-                config.classifier, 0, data.image_shape, config.quick, config.device
+                config.classifier[0], 0, data.image_shape, config.quick, config.device
             ).fit(data.X, data.y)
 
     first_seed = config.seeds[0]
@@ -607,12 +666,14 @@ def run_benchmark(config, *, extra_samplers=None, progress=True):
         for cell in cells
     )
     records = []
+    order = {name: index for index, name in enumerate(config.classifier)}
     with tqdm(total=len(cells), desc="benchmark cells", unit="cell", disable=not progress) as bar:
-        for record in _iterate_parallel(tasks, config.n_jobs):
-            records.append(record)
+        for cell_records in _iterate_parallel(tasks, config.n_jobs):
+            records.extend(cell_records)
+            record = cell_records[0]
             bar.set_postfix_str(f"{record['sampler']} seed {record['seed']}: {record['status']}")
             bar.update(1)
-    records.sort(key=lambda record: record["cell"])
+    records.sort(key=lambda record: (record["cell"], order[record["classifier"]]))
     return BenchmarkResult(
         config=dataclasses.replace(config, samplers=tuple(requested)),
         samplers=requested,

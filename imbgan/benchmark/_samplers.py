@@ -20,6 +20,7 @@ SAMPLER_NAMES = (
     "bagan",
     "bagan-gp",
     "gamo",
+    "deepsmote",
 )
 
 #: imbgan classes behind the names; looked up on the package at run time, so that a sampler
@@ -32,6 +33,7 @@ IMBGAN_CLASSES = {
     "bagan": "BAGANSampler",
     "bagan-gp": "BAGANGPSampler",
     "gamo": "GAMOSampler",
+    "deepsmote": "DeepSMOTESampler",
 }
 
 GAN_SAMPLERS = frozenset(IMBGAN_CLASSES) - {"mirror"}

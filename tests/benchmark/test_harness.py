@@ -354,3 +354,93 @@ def test_command_line_exits_1_when_every_sampler_is_skipped(tmp_path, capsys):
         ["--dataset", "wine", "--samplers", "mirror", "--no-progress", "--out", str(tmp_path)]
     )
     assert code == 1 and "No cell ran" in capsys.readouterr().out
+
+
+class CountingSampler(NoisyCopySampler):
+    """NoisyCopySampler that counts its fits in a file (cells may run in other processes)."""
+
+    def __init__(self, random_state, log):
+        super().__init__(random_state)
+        self.log = log
+
+    def fit_resample(self, X, y):
+        with open(self.log, "a") as handle:
+            handle.write("fit\n")
+        return super().fit_resample(X, y)
+
+
+def test_several_classifiers_share_one_resampling_per_cell(tiny_digits, tmp_path):
+    log = tmp_path / "fits.log"
+    extra = {"counting": SamplerSpec("counting", lambda context: CountingSampler(0, log))}
+    config = tiny_config(
+        tiny_digits, samplers=("none", "counting"), classifier=("logreg", "rf"), seeds=(0, 1)
+    )
+    result = run_benchmark(config, extra_samplers=extra, progress=False)
+    # Two cells of the counting sampler (one per seed), each fitted once for both classifiers.
+    assert log.read_text().count("fit") == 2
+    assert [(r["sampler"], r["seed"], r["classifier"]) for r in result.records] == [
+        ("none", 0, "logreg"),
+        ("none", 0, "rf"),
+        ("none", 1, "logreg"),
+        ("none", 1, "rf"),
+        ("counting", 0, "logreg"),
+        ("counting", 0, "rf"),
+        ("counting", 1, "logreg"),
+        ("counting", 1, "rf"),
+    ]
+    by_cell = {}
+    for record in result.records:
+        by_cell.setdefault(record["cell"], []).append(record)
+    for pair in by_cell.values():
+        assert pair[0]["fit_time"] == pair[1]["fit_time"]
+        assert pair[0]["n_generated"] == pair[1]["n_generated"]
+    rows = summarize(result)
+    assert [(row["sampler"], row["classifier"]) for row in rows] == [
+        ("none", "logreg"),
+        ("none", "rf"),
+        ("counting", "logreg"),
+        ("counting", "rf"),
+    ]
+    # The logistic regression scores what a run with it alone scores.
+    alone = run_benchmark(
+        tiny_config(tiny_digits, samplers=("none",), classifier="logreg", seeds=(0, 1)),
+        progress=False,
+    )
+    assert [r["acsa"] for r in alone.records] == [
+        r["acsa"] for r in result.records if r["sampler"] == "none" and r["classifier"] == "logreg"
+    ]
+
+
+def test_command_line_takes_several_classifiers(tiny_digits, tmp_path, capsys):
+    out = tmp_path / "two"
+    code = main(
+        [
+            "--dataset",
+            tiny_digits,
+            "--samplers",
+            "none",
+            "--classifier",
+            "logreg",
+            "rf",
+            "--seeds",
+            "0",
+            "--max-per-class",
+            "40",
+            "--n-test-per-class",
+            "20",
+            "--imbalance-ratio",
+            "8",
+            "--no-progress",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    with open(out / "summary.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["classifier"] for row in rows] == ["logreg", "rf"]
+    with open(out / "cells.csv", newline="") as handle:
+        assert [row["classifier"] for row in csv.DictReader(handle)] == ["logreg", "rf"]
+    assert "| none | IR=8 | logreg |" in (out / "summary.md").read_text()
+    with pytest.raises(SystemExit):
+        main(["--classifier", "logreg", "magic"])
