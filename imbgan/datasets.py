@@ -4,14 +4,15 @@ Nothing here downloads: :func:`load_dataset` reads data embedded in scikit-learn
 user already has (``.npz``, ``.csv``, or a directory of MNIST-format idx files, the layout in which
 MNIST, Fashion-MNIST and KMNIST are distributed).
 
-Two ways of making a balanced data set imbalanced, each returning a train and a test split:
+Two ways of making a balanced data set imbalanced, each returning a train and a test split
+(the arrays of the first split of the scikit-learn splitters in :mod:`imbgan.model_selection`):
 
-* :func:`make_imbalanced_split`, the GAMO protocol (Mullick et al., 2019): class counts fall
-  geometrically from ``max_per_class`` to ``max_per_class / imbalance_ratio``; the test set is
-  balanced.
-* :func:`make_drop_split`, the BAGAN protocol (Mariani et al., 2018): one class becomes the
-  minority by dropping a fraction of its training rows; the test split keeps the original
-  proportions.
+* :func:`make_imbalanced_split`, the GAMO protocol (Mullick et al., 2019; the splitter
+  :class:`~imbgan.model_selection.ImbalancedSplit`): class counts fall geometrically from
+  ``max_per_class`` to ``max_per_class / imbalance_ratio``; the test set is balanced.
+* :func:`make_drop_split`, the BAGAN protocol (Mariani et al., 2018; the splitter
+  :class:`~imbgan.model_selection.DropSplit`): one class becomes the minority by dropping a
+  fraction of its training rows; the test split keeps the original proportions.
 """
 
 from __future__ import annotations
@@ -21,10 +22,15 @@ import re
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import _num_samples
 
 from ._data import ImageLayout
+from .model_selection import (
+    DropSplit,
+    ImbalancedSplit,
+    imbalanced_class_counts,  # re-exported: it lived here before imbgan.model_selection
+)
 
 __all__ = [
     "EMBEDDED_DATASETS",
@@ -388,51 +394,6 @@ def _load_idx_directory(directory, subset):
 # --------------------------------------------------------------------------------------------------
 
 
-def _plain(value):
-    """A numpy scalar as its Python value, for messages (2, not np.int64(2))."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def imbalanced_class_counts(n_classes, max_per_class, imbalance_ratio):
-    """Geometric class counts from ``max_per_class`` down to ``max_per_class / imbalance_ratio``.
-
-    Parameters
-    ----------
-    n_classes : int
-        Number of classes.
-    max_per_class : int
-        Count of the first (largest) class.
-    imbalance_ratio : float
-        Largest count divided by smallest count; at least 1.
-
-    Returns
-    -------
-    counts : ndarray of int of shape (n_classes,)
-        Non-increasing, each at least 1.
-
-    Examples
-    --------
-    >>> from imbgan.datasets import imbalanced_class_counts
-    >>> imbalanced_class_counts(5, 100, 10).tolist()
-    [100, 56, 32, 18, 10]
-    """
-    if imbalance_ratio < 1:
-        raise ValueError(f"imbalance_ratio must be at least 1; got {imbalance_ratio}.")
-    if max_per_class < 1:
-        raise ValueError(f"max_per_class must be at least 1; got {max_per_class}.")
-    if n_classes == 1:
-        return np.array([int(max_per_class)])
-    exponents = np.arange(n_classes) / (n_classes - 1)
-    counts = np.round(max_per_class * float(imbalance_ratio) ** -exponents).astype(int)
-    return np.maximum(counts, 1)
-
-
-def default_max_per_class(class_sizes):
-    """``make_imbalanced_split``'s default ``max_per_class``: half the smallest class, so that
-    the other half can form the test set."""
-    return max(1, int(np.min(class_sizes)) // 2)
-
-
 def make_imbalanced_split(
     X,
     y,
@@ -443,15 +404,17 @@ def make_imbalanced_split(
 ):
     """The GAMO protocol: an imbalanced training set and a balanced, disjoint test set.
 
-    Classes, in sorted order, get training counts that fall geometrically from
-    ``max_per_class`` to ``max_per_class / imbalance_ratio`` (at least 1); GAMO used
-    (4000, 2000, 1000, 750, 500, 350, 200, 100, 60, 40) on MNIST, an imbalance ratio of 100. The
-    test set takes ``n_test_per_class`` other rows of every class.
+    The arrays of the first split of :class:`imbgan.model_selection.ImbalancedSplit` (use that
+    splitter for repeated splits or as ``cv=`` of a scikit-learn search). Classes, in sorted
+    order, get training counts that fall geometrically from ``max_per_class`` to
+    ``max_per_class / imbalance_ratio`` (at least 1); GAMO used (4000, 2000, 1000, 750, 500,
+    350, 200, 100, 60, 40) on MNIST, an imbalance ratio of 100. The test set takes
+    ``n_test_per_class`` other rows of every class.
 
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
-        Samples of a (roughly) balanced data set.
+        Samples of a (roughly) balanced data set; a pandas DataFrame stays one.
     y : array-like of shape (n_samples,)
         Labels.
     imbalance_ratio : float, default=10.0
@@ -467,7 +430,7 @@ def make_imbalanced_split(
 
     Returns
     -------
-    X_train, X_test, y_train, y_test : ndarray
+    X_train, X_test, y_train, y_test : ndarray or DataFrame
         In the order of :func:`sklearn.model_selection.train_test_split`; no row is in both.
 
     Raises
@@ -487,44 +450,13 @@ def make_imbalanced_split(
     >>> np.bincount(y_test).tolist()
     [50, 50, 50, 50, 50, 50, 50, 50, 50, 50]
     """
-    X, y = np.asarray(X), np.asarray(y)
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]} labels.")
-    rng = check_random_state(random_state)
-    classes, class_sizes = np.unique(y, return_counts=True)
-    if max_per_class is None:
-        max_per_class = default_max_per_class(class_sizes)
-    train_counts = imbalanced_class_counts(len(classes), int(max_per_class), imbalance_ratio)
-    if n_test_per_class is None:
-        n_test_per_class = int((class_sizes - train_counts).min())
-        if n_test_per_class < 1:
-            fullest = int(np.argmin(class_sizes - train_counts))
-            raise ValueError(
-                f"max_per_class={max_per_class} leaves no test rows: class "
-                f"{_plain(classes[fullest])!r} has {class_sizes[fullest]} rows for a training "
-                f"count of {train_counts[fullest]}. Lower max_per_class."
-            )
-    elif n_test_per_class < 1:
-        raise ValueError(f"n_test_per_class must be at least 1; got {n_test_per_class}.")
-    short = [
-        f"class {_plain(label)!r} has {size} rows, needs {n_train} + {n_test_per_class}"
-        for label, size, n_train in zip(classes, class_sizes, train_counts)
-        if size < n_train + n_test_per_class
-    ]
-    if short:
-        raise ValueError(
-            "Not enough rows for this split (lower max_per_class or n_test_per_class): "
-            + "; ".join(short)
-        )
-
-    train_rows, test_rows = [], []
-    for label, n_train in zip(classes, train_counts):
-        rows = rng.permutation(np.flatnonzero(y == label))
-        test_rows.append(rows[:n_test_per_class])
-        train_rows.append(rows[n_test_per_class : n_test_per_class + n_train])
-    train_rows = np.sort(np.concatenate(train_rows))
-    test_rows = np.sort(np.concatenate(test_rows))
-    return X[train_rows], X[test_rows], y[train_rows], y[test_rows]
+    splitter = ImbalancedSplit(
+        imbalance_ratio,
+        max_per_class=max_per_class,
+        n_test_per_class=n_test_per_class,
+        random_state=random_state,
+    )
+    return _first_split(splitter, X, y)
 
 
 def make_drop_split(
@@ -537,15 +469,15 @@ def make_drop_split(
 ):
     """The BAGAN protocol: one class becomes the minority by dropping part of its training rows.
 
-    The data are first split into train and test, stratified by class; then
-    ``round(drop_fraction * n)`` of the ``n`` training rows of ``minority_class`` are removed (at
-    least one row is always kept). The test set is untouched, so the minority class is judged
-    on as many rows as any other.
+    The arrays of the first split of :class:`imbgan.model_selection.DropSplit`. The data are
+    first split into train and test, stratified by class; then ``round(drop_fraction * n)`` of
+    the ``n`` training rows of ``minority_class`` are removed (at least one row is always kept).
+    The test set is untouched, so the minority class is judged on as many rows as any other.
 
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
-        Samples.
+        Samples; a pandas DataFrame stays one.
     y : array-like of shape (n_samples,)
         Labels.
     minority_class : label
@@ -559,7 +491,7 @@ def make_drop_split(
 
     Returns
     -------
-    X_train, X_test, y_train, y_test : ndarray
+    X_train, X_test, y_train, y_test : ndarray or DataFrame
         In the order of :func:`sklearn.model_selection.train_test_split`.
 
     Examples
@@ -571,21 +503,20 @@ def make_drop_split(
     >>> int((y_train == 3).sum()), int((y_test == 3).sum())
     (15, 37)
     """
-    X, y = np.asarray(X), np.asarray(y)
-    if not 0 <= drop_fraction < 1:
-        raise ValueError(f"drop_fraction must be in [0, 1); got {drop_fraction}.")
-    if not np.any(y == minority_class):
-        raise ValueError(
-            f"minority_class {_plain(minority_class)!r} does not occur in y (classes: "
-            f"{[_plain(label) for label in np.unique(y)]})."
-        )
-    rng = check_random_state(random_state)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=test_size, stratify=y, random_state=rng
+    if minority_class is None:
+        raise ValueError("minority_class must be a label of y; got None.")
+    splitter = DropSplit(
+        minority_class, drop_fraction, test_size=test_size, random_state=random_state
     )
-    minority_rows = np.flatnonzero(y_train == minority_class)
-    n_drop = min(int(round(drop_fraction * len(minority_rows))), len(minority_rows) - 1)
-    dropped = rng.choice(minority_rows, size=n_drop, replace=False)
-    keep = np.ones(len(y_train), dtype=bool)
-    keep[dropped] = False
-    return X_train[keep], X_test, y_train[keep], y_test
+    return _first_split(splitter, X, y)
+
+
+def _first_split(splitter, X, y):
+    """The arrays of a splitter's first split, rows indexed as scikit-learn indexes them."""
+    if not hasattr(X, "iloc"):
+        X = np.asarray(X)
+    y = np.asarray(y)
+    if _num_samples(X) != len(y):
+        raise ValueError(f"X has {_num_samples(X)} rows but y has {len(y)} labels.")
+    train, test = next(splitter.split(X, y))
+    return _safe_indexing(X, train), _safe_indexing(X, test), y[train], y[test]
