@@ -17,13 +17,8 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from ..base import BaseGANSampler, resolve_device
-from ..datasets import (
-    default_max_per_class,
-    imbalanced_class_counts,
-    load_dataset,
-    make_drop_split,
-    make_imbalanced_split,
-)
+from ..datasets import load_dataset, make_drop_split, make_imbalanced_split
+from ..model_selection import default_max_per_class, imbalanced_class_counts
 from ..metrics import acsa_score, gm_score, sample_quality_report
 from ._classifiers import CLASSIFIER_NAMES, make_classifier
 from ._samplers import (
