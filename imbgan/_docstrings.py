@@ -1,6 +1,7 @@
 """Parameter and attribute documentation shared by the samplers, written once.
 
 Use with ``imblearn.utils.Substitution``: ``{sampling_strategy}``, ``{image_shape}``,
+``{categorical_features}``,
 ``{gan_parameters}``, ``{random_state}``, ``{gan_attributes}`` in a class docstring.
 """
 
@@ -14,6 +15,15 @@ IMAGE_SHAPE = """image_shape : tuple of int or None, default=None
         is inferred (a last axis of 1, 3 or 4 means channels last, otherwise a second axis of
         1, 3 or 4 means channels first) and ``image_shape`` only settles ambiguous cases. The
         resampled array comes back in the layout it came in."""
+
+CATEGORICAL_FEATURES = """categorical_features : array-like of int, str or bool, default=None
+        Columns of a table to treat as categories although they hold numbers (for example an
+        integer-coded ``region``): column indices, column names of a DataFrame, or a boolean
+        mask, as in imbalanced-learn's ``SMOTENC``. Columns of text, ``category``, ``bool`` or
+        ``object`` dtype are categories without being listed. A categorical column is one-hot
+        encoded for the networks, the generator emits a probability per category, and each
+        generated row gets one category drawn from it, in the column's own dtype (see
+        :ref:`mixed_tables`). Not for sparse ``X`` or images."""
 
 GAN_PARAMETERS = """latent_dim : int, default={latent_dim}
         Size of the generator's latent vector ``z``.
@@ -78,10 +88,12 @@ GAN_ATTRIBUTES = """sampling_strategy_ : dict
         Per-epoch mean of each loss, one list per loss name.
 
     codec_ : DataCodec
-        The scaling between the data and the networks' [-1, 1] range.
+        The encoding between the data and the networks: continuous features scaled to
+        [-1, 1], categorical ones one-hot (``codec_.discrete_groups_``).
 
     spec_ : DataSpec
-        What the networks were built for: ``n_features``, ``n_classes`` and ``image_shape``."""
+        What the networks were built for: ``n_features`` (codes per row), ``n_classes``,
+        ``image_shape`` and ``discrete_groups`` (the codes of each categorical column)."""
 
 
 def sampler_docs(auto_steps=800, **defaults):
@@ -91,6 +103,7 @@ def sampler_docs(auto_steps=800, **defaults):
         "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,
         "random_state": _random_state_docstring,
         "image_shape": IMAGE_SHAPE,
+        "categorical_features": CATEGORICAL_FEATURES,
         "gan_parameters": GAN_PARAMETERS.format(**defaults),
         "gan_attributes": GAN_ATTRIBUTES,
     }

@@ -31,13 +31,22 @@ from tqdm.auto import tqdm
 from ._data import (
     DataCodec,
     ImageLayout,
+    TableLayout,
+    check_dense_size,
+    check_feature_ranges,
     check_image_shape_matches,
     normalize_image_shape,
+    resampled_index,
 )
 from .nets import DataSpec
 
 MAX_SEED = 2**31 - 1
 GENERATION_CHUNK = 1024
+
+#: Largest dense copy (in MiB) of a sparse ``X`` that the samplers make: they train on dense
+#: rows, and a larger sparse ``X`` is refused up front with a ``ValueError`` naming the fix.
+#: Raise it (``imbgan.base.MAX_DENSE_MEGABYTES = 1024``) if the memory is there.
+MAX_DENSE_MEGABYTES = 256
 
 
 class TrainingDivergedError(RuntimeError):
@@ -129,10 +138,42 @@ class BaseImbganSampler(BaseOverSampler):
             self._input_layout = ImageLayout.infer(X.shape, self.image_shape)
             X = self._input_layout.to_rows(X)
         self._integer_features = _integer_columns(X)
+        X_user, self._table_layout = X, None
+        categorical_features = getattr(self, "categorical_features", None)
+        if self._input_layout is None and TableLayout.needed(X, categorical_features):
+            # Mixed-type table: the engine works on numeric rows where a discrete column holds
+            # category indices; the codec one-hot encodes them.
+            if self.image_shape is not None:
+                raise ValueError(
+                    "image_shape is for images, but X has text, categorical or boolean "
+                    "columns; use image_shape=None for tables."
+                )
+            self._table_layout = TableLayout(categorical_features).fit(X)
+            self._integer_features = self._table_layout.integer_features
+            X = self._table_layout.to_rows(X)
+            if hasattr(X_user, "columns"):
+                X = type(X_user)(X, columns=X_user.columns)
         X_resampled, y_resampled = super().fit_resample(X, y, **params)
         if self._input_layout is not None:
             X_resampled = self._input_layout.from_rows(X_resampled)
+        if self._table_layout is not None:
+            X_resampled = self._table_layout.append_generated(
+                X_user, np.asarray(X_resampled)[len(X_user) :]
+            )
+        if hasattr(X_user, "columns") and hasattr(X_user, "index"):
+            # Original rows keep their index; generated rows continue it.
+            X_resampled.index = resampled_index(X_user.index, len(X_resampled) - len(X_user))
+            if hasattr(y_resampled, "index"):
+                y_resampled.index = X_resampled.index
         return X_resampled, y_resampled
+
+    def _check_X_y(self, X, y):
+        X, y, binarize_y = super()._check_X_y(X, y)
+        self._sparse_input = sparse.issparse(X)
+        if self._sparse_input:
+            check_dense_size(X.shape, X.dtype.itemsize, MAX_DENSE_MEGABYTES)
+        check_feature_ranges(X, getattr(self, "feature_names_in_", None))
+        return X, y, binarize_y
 
     def _resolve_image_shape(self, n_features):
         if self._input_layout is not None:
@@ -204,6 +245,8 @@ class BaseImbganSampler(BaseOverSampler):
         rows = self._generate_rows(index, check_random_state(random_state))
         if self._input_layout is not None:
             return self._input_layout.from_rows(rows)
+        if getattr(self, "_table_layout", None) is not None:
+            return self._table_layout.from_rows(rows)
         return rows
 
     def _fit_model(self, X, y_index, random_state):
@@ -258,10 +301,19 @@ class BaseGANSampler(BaseImbganSampler):
 
     def _fit_model(self, X, y_index, random_state):
         self.device_ = resolve_device(self.device)
+        table = getattr(self, "_table_layout", None)
         self.codec_ = DataCodec(
-            per_feature=self.image_shape_ is None, integer_features=self._integer_features
+            per_feature=self.image_shape_ is None,
+            integer_features=self._integer_features,
+            discrete_features=None if table is None else table.discrete_sizes,
+            snap_zeros=getattr(self, "_sparse_input", False),
         ).fit(X)
-        self.spec_ = DataSpec(X.shape[1], len(self.classes_), self.image_shape_)
+        self.spec_ = DataSpec(
+            self.codec_.n_codes_,
+            len(self.classes_),
+            self.image_shape_,
+            discrete_groups=self.codec_.discrete_groups_,
+        )
         self.n_epochs_ = self._resolve_epochs(len(X))
         callbacks = self._checked_callbacks()
         seed = int(random_state.randint(MAX_SEED))

@@ -30,16 +30,22 @@ class DataSpec:
     Parameters
     ----------
     n_features : int
-        Length of one row.
+        Length of one row as the networks see it (a discrete column counts one code per
+        category).
     n_classes : int
         Number of classes.
     image_shape : tuple of int or None
         ``(C, H, W)`` for images, None for tabular data.
+    discrete_groups : tuple of (int, int)
+        ``(start, stop)`` of the codes of each discrete (one-hot encoded) column of a table, as
+        in ``DataCodec.discrete_groups_``; the tabular generator emits a distribution over each
+        group instead of ``tanh`` values.
     """
 
     n_features: int
     n_classes: int
     image_shape: tuple | None = None
+    discrete_groups: tuple = ()
 
     @property
     def is_image(self):
@@ -82,20 +88,70 @@ def _discriminator_stages(height, width):
     return max(1, stages)
 
 
-class MLPGenerator(nn.Module):
-    """Tabular generator: ``[z, condition] -> (Linear, BatchNorm, LeakyReLU)* -> Linear, tanh``."""
+#: Temperature of the Gumbel-softmax of discrete columns in training, as in CTGAN (Xu et al.).
+GUMBEL_TEMPERATURE = 0.2
 
-    def __init__(self, input_dim, n_features, hidden=(128, 256)):
+
+def sample_categories(rows, discrete_groups):
+    """Replace each discrete group of ``rows`` (non-negative weights) by a one-hot draw.
+
+    Category ``k`` of a group is drawn with probability proportional to its weight, using
+    torch's global generator (seeded by the engine). Rows without groups pass unchanged.
+    """
+    if not discrete_groups:
+        return rows
+    rows = rows.clone()
+    for start, stop in discrete_groups:
+        weights = rows[:, start:stop].clamp(min=0) + 1e-12
+        picks = torch.multinomial(weights, 1).squeeze(1)
+        rows[:, start:stop] = F.one_hot(picks, stop - start).to(rows.dtype)
+    return rows
+
+
+class MLPGenerator(nn.Module):
+    """Tabular generator: ``[z, condition] -> (Linear, BatchNorm, LeakyReLU)* -> Linear ->``
+    ``tanh`` for continuous codes and a distribution per discrete column.
+
+    Each discrete column (a group of ``k`` one-hot codes, see ``discrete_groups``) gets a
+    Gumbel-softmax of its ``k`` outputs (Jang et al.; temperature :data:`GUMBEL_TEMPERATURE`,
+    as CTGAN) in training mode, so that the discriminator sees nearly one-hot rows like the
+    real ones while gradients flow; in evaluation mode (generation) an exact one-hot draw from
+    the softmax (the Gumbel-max trick), so a category comes up as often as the generator
+    gives it probability.
+    """
+
+    def __init__(self, input_dim, n_features, hidden=(128, 256), discrete_groups=()):
         super().__init__()
         layers, width = [], input_dim
         for units in hidden:
             layers += [nn.Linear(width, units), nn.BatchNorm1d(units), nn.LeakyReLU(LEAKY_SLOPE)]
             width = units
-        layers += [nn.Linear(width, n_features), nn.Tanh()]
+        self.discrete_groups = tuple((int(a), int(b)) for a, b in discrete_groups)
+        layers.append(nn.Linear(width, n_features))
+        if not self.discrete_groups:
+            layers.append(nn.Tanh())
         self.body = nn.Sequential(*layers)
+        # The output as consecutive spans: (start, stop, is_discrete).
+        self.spans, position = [], 0
+        for start, stop in self.discrete_groups:
+            if start > position:
+                self.spans.append((position, start, False))
+            self.spans.append((start, stop, True))
+            position = stop
+        if position < n_features:
+            self.spans.append((position, n_features, False))
 
     def forward(self, inputs):
-        return self.body(inputs)
+        outputs = self.body(inputs)
+        if not self.discrete_groups:
+            return outputs
+        pieces = [
+            F.gumbel_softmax(outputs[:, start:stop], tau=GUMBEL_TEMPERATURE, hard=not self.training)
+            if discrete
+            else torch.tanh(outputs[:, start:stop])
+            for start, stop, discrete in self.spans
+        ]
+        return torch.cat(pieces, dim=1)
 
 
 class ConvGenerator(nn.Module):
@@ -219,7 +275,7 @@ def build_generator(spec, input_dim):
     """A generator from ``input_dim`` values (latent plus condition) to rows of ``spec``."""
     if spec.is_image:
         return ConvGenerator(input_dim, spec.image_shape)
-    return MLPGenerator(input_dim, spec.n_features)
+    return MLPGenerator(input_dim, spec.n_features, discrete_groups=spec.discrete_groups)
 
 
 class Discriminator(nn.Module):

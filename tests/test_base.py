@@ -270,13 +270,6 @@ def test_nan_and_inf_are_rejected(bad, blobs):
         CGANSampler(**FAST).fit_resample(X, y)
 
 
-def test_non_numeric_X_is_rejected(blobs):
-    _, y = blobs
-    X = np.array([["a", "b"]] * len(y), dtype=object)
-    with pytest.raises(ValueError, match="[Cc]ould not convert|Unable to convert|numeric"):
-        CGANSampler(**FAST).fit_resample(X, y)
-
-
 def test_image_shape_not_matching_features_is_rejected(blobs):
     X, y = blobs
     with pytest.raises(ValueError, match=r"image_shape=\(1, 3, 3\) describes 9 values"):

@@ -41,6 +41,8 @@ class ACGANSampler(BaseGANSampler):
 
     {image_shape}
 
+    {categorical_features}
+
     {gan_parameters}
 
     loss : {{"lsgan", "bce"}}, default="lsgan"
@@ -94,6 +96,7 @@ class ACGANSampler(BaseGANSampler):
 
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
+        "categorical_features": ["array-like", None],
         "loss": [StrOptions({"lsgan", "bce"})],
         "classification_weight": [Interval(Real, 0, None, closed="left")],
         "fake_classification": ["boolean"],
@@ -105,6 +108,7 @@ class ACGANSampler(BaseGANSampler):
         *,
         sampling_strategy="auto",
         image_shape=None,
+        categorical_features=None,
         latent_dim=64,
         epochs="auto",
         batch_size=64,
@@ -120,6 +124,7 @@ class ACGANSampler(BaseGANSampler):
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
+        self.categorical_features = categorical_features
         self.latent_dim = latent_dim
         self.epochs = epochs
         self.batch_size = batch_size

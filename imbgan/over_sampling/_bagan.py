@@ -127,6 +127,8 @@ class BAGANSampler(BaseGANSampler):
 
     {image_shape}
 
+    {categorical_features}
+
     {gan_parameters}
 
     autoencoder_epochs : int or None, default=None
@@ -203,6 +205,7 @@ class BAGANSampler(BaseGANSampler):
 
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
+        "categorical_features": ["array-like", None],
         "autoencoder_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "covariance_estimator": [StrOptions(set(COVARIANCE_ESTIMATORS))],
     }
@@ -212,6 +215,7 @@ class BAGANSampler(BaseGANSampler):
         *,
         sampling_strategy="auto",
         image_shape=None,
+        categorical_features=None,
         latent_dim=32,
         epochs="auto",
         batch_size=64,
@@ -225,6 +229,7 @@ class BAGANSampler(BaseGANSampler):
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
+        self.categorical_features = categorical_features
         self.latent_dim = latent_dim
         self.epochs = epochs
         self.batch_size = batch_size

@@ -127,6 +127,8 @@ class BAGANGPSampler(BaseGANSampler):
 
     {image_shape}
 
+    {categorical_features}
+
     {gan_parameters}
 
     autoencoder_epochs : int or None, default=10
@@ -204,6 +206,7 @@ class BAGANGPSampler(BaseGANSampler):
 
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
+        "categorical_features": ["array-like", None],
         "autoencoder_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "n_critic": [Interval(Integral, 1, None, closed="left")],
         "gp_weight": [Interval(Real, 0, None, closed="left")],
@@ -222,6 +225,7 @@ class BAGANGPSampler(BaseGANSampler):
         *,
         sampling_strategy="auto",
         image_shape=None,
+        categorical_features=None,
         latent_dim=32,
         epochs="auto",
         batch_size=64,
@@ -237,6 +241,7 @@ class BAGANGPSampler(BaseGANSampler):
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
+        self.categorical_features = categorical_features
         self.latent_dim = latent_dim
         self.epochs = epochs
         self.batch_size = batch_size

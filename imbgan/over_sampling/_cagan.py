@@ -32,6 +32,8 @@ class CAGANSampler(BaseGANSampler):
 
     {image_shape}
 
+    {categorical_features}
+
     {gan_parameters}
 
     loss : {{"lsgan", "bce"}}, default="lsgan"
@@ -77,6 +79,7 @@ class CAGANSampler(BaseGANSampler):
 
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
+        "categorical_features": ["array-like", None],
         "loss": [StrOptions({"lsgan", "bce"})],
         "mixed_batch": ["boolean"],
     }
@@ -86,6 +89,7 @@ class CAGANSampler(BaseGANSampler):
         *,
         sampling_strategy="auto",
         image_shape=None,
+        categorical_features=None,
         latent_dim=64,
         epochs="auto",
         batch_size=64,
@@ -99,6 +103,7 @@ class CAGANSampler(BaseGANSampler):
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
+        self.categorical_features = categorical_features
         self.latent_dim = latent_dim
         self.epochs = epochs
         self.batch_size = batch_size

@@ -37,6 +37,8 @@ class CGANSampler(BaseGANSampler):
 
     {image_shape}
 
+    {categorical_features}
+
     {gan_parameters}
 
     loss : {{"lsgan", "bce", "wgan-gp"}}, default="lsgan"
@@ -102,6 +104,7 @@ class CGANSampler(BaseGANSampler):
 
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
+        "categorical_features": ["array-like", None],
         "loss": [StrOptions({"lsgan", "bce", "wgan-gp"})],
         "conditioning": [StrOptions({"input", "features"})],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
@@ -115,6 +118,7 @@ class CGANSampler(BaseGANSampler):
         *,
         sampling_strategy="auto",
         image_shape=None,
+        categorical_features=None,
         latent_dim=64,
         epochs="auto",
         batch_size=64,
@@ -132,6 +136,7 @@ class CGANSampler(BaseGANSampler):
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
+        self.categorical_features = categorical_features
         self.latent_dim = latent_dim
         self.epochs = epochs
         self.batch_size = batch_size

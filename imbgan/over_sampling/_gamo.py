@@ -28,7 +28,7 @@ from torch.nn import functional as F
 
 from .._docstrings import sampler_docs
 from ..base import BaseGANSampler
-from ..nets import DataSpec, Discriminator, one_hot
+from ..nets import DataSpec, Discriminator, one_hot, sample_categories
 
 #: Width of the cTMU's hidden layer and of its output (the intermediate space), as in the
 #: authors' MNIST code.
@@ -236,6 +236,9 @@ class GAMOClassifier:
                     "pass rows of shape (n_samples, n_features)."
                 )
             X = layout.to_rows(X)
+        table = getattr(sampler, "_table_layout", None)
+        if table is not None:
+            X = table.to_rows(X)  # a mixed-type table: categories as their indices
         rows = check_array(X, accept_sparse=True, dtype=None)
         if hasattr(rows, "toarray"):
             rows = rows.toarray()
@@ -330,6 +333,8 @@ class GAMOSampler(BaseGANSampler):
 
     {image_shape}
 
+    {categorical_features}
+
     {gan_parameters}
 
     loss : {{"ls", "ce"}}, default="ls"
@@ -414,6 +419,7 @@ class GAMOSampler(BaseGANSampler):
 
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
+        "categorical_features": ["array-like", None],
         "loss": [StrOptions({"ls", "ce"})],
         "use_discriminator": ["boolean"],
         "label_smoothing": [Interval(Real, 0, 0.5, closed="left")],
@@ -430,6 +436,7 @@ class GAMOSampler(BaseGANSampler):
         *,
         sampling_strategy="auto",
         image_shape=None,
+        categorical_features=None,
         latent_dim=100,
         epochs="auto",
         batch_size=32,
@@ -444,6 +451,7 @@ class GAMOSampler(BaseGANSampler):
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
+        self.categorical_features = categorical_features
         self.latent_dim = latent_dim
         self.epochs = epochs
         self.batch_size = batch_size
@@ -586,6 +594,12 @@ class GAMOSampler(BaseGANSampler):
         self._update("generator", g_loss)
         losses["generator"] = g_loss.detach()
         return losses
+
+    def _generate_batch(self, labels):
+        # A convex mix of one-hot codes is a probability vector over the column's categories:
+        # draw one category from it (that of a mixed row, with probability its weight).
+        rows = super()._generate_batch(labels)
+        return sample_categories(rows, self.spec_.discrete_groups)
 
     # ------------------------------------------------------------------ the trained classifier
 
