@@ -106,12 +106,13 @@ def build_parser():
         "--classifier",
         nargs="+",
         choices=CLASSIFIER_NAMES,
-        default=["mlp"],
+        default=None,
         metavar="NAME",
         help=f"fixed classifier(s) trained on the resampled data, any of "
-        f"{' '.join(CLASSIFIER_NAMES)} (cnn: images only). With several, each cell resamples "
-        "once and scores the same resampled data with every classifier; the table gets a row "
-        "per classifier",
+        f"{' '.join(CLASSIFIER_NAMES)} (default: cnn for images, mlp for tables; cnn: images "
+        "only; hgb: HistGradientBoostingClassifier). With several, each cell resamples once "
+        "and scores the same resampled data with every classifier; the table gets a row per "
+        "classifier",
     )
     models.add_argument(
         "--epochs",
@@ -156,6 +157,12 @@ def build_parser():
         action="store_true",
         help="images: per-class accuracy, diversity and novelty (SSIM) of generated samples, "
         "and a PNG grid of samples per GAN sampler",
+    )
+    run.add_argument(
+        "--raise-errors",
+        action="store_true",
+        help="stop at the first failing cell with its traceback (error_score='raise'), instead "
+        "of recording it as failed and going on",
     )
     run.add_argument("--out", default="benchmark-results", help="directory for the result files")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -204,7 +211,7 @@ def main(argv=None):
         minority_classes=_minority_classes(args.minority_classes),
         n_splits=args.n_splits,
         samplers=tuple(dict.fromkeys(args.samplers)) if args.samplers else None,
-        classifier=tuple(dict.fromkeys(args.classifier)),
+        classifier=tuple(dict.fromkeys(args.classifier)) if args.classifier else None,
         seeds=tuple(args.seeds) if args.seeds else None,
         n_jobs=args.n_jobs,
         epochs=args.epochs,
@@ -214,6 +221,7 @@ def main(argv=None):
         quality=args.quality,
         label_column=args.label_column,
         threads_per_cell=args.threads_per_cell,
+        error_score="raise" if args.raise_errors else float("nan"),
     )
     try:
         result = run_benchmark(config, progress=not args.no_progress)

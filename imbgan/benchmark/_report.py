@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 import json
 import math
@@ -76,8 +75,30 @@ def _unique(items):
     return seen
 
 
+def _classifiers(result):
+    """The run's classifier names as a tuple (a plain string in older configurations)."""
+    names = result.config.classifier
+    return (names,) if isinstance(names, str) else tuple(names)
+
+
+def _population_std(values):
+    return values.std(ddof=0)
+
+
+def _group_note(group):
+    """Failures first (how many, the first error), then the distinct notes of the cells."""
+    notes = _unique(note for notes in group["notes"] for note in notes)
+    failed = group[group["status"] != "ok"]
+    if len(failed):
+        first_error = _unique(failed["error"])[0]
+        notes = [f"{len(failed)} of {len(group)} cells failed: {first_error}", *notes]
+    return "; ".join(notes)
+
+
 def summarize(result):
     """One row per (sampler, setting, classifier): mean and std over cells, or why there are none.
+
+    The records are grouped with pandas (``groupby(...).agg``) in the order they first appear.
 
     Parameters
     ----------
@@ -89,63 +110,58 @@ def summarize(result):
     rows : list of dict
         Keys :data:`SUMMARY_COLUMNS`. ``status`` is "ok", "partial" (some cells failed),
         "failed" (all did; ``note`` holds the first error) or "skipped" (``note`` says why).
-        Standard deviations are population ones (``ddof=0``) over the successful cells.
+        Scores are mean and population standard deviation (``ddof=0``) over the cells with a
+        finite score: failed cells score ``error_score`` (NaN by default, left out). The fit
+        time is the mean over successful cells.
     """
+    import pandas as pd
+
+    if not result.records:
+        return [_skipped_row(result, sampler, []) for sampler in result.samplers]
+    keys = ["sampler", "setting", "classifier"]
+    frame = pd.DataFrame(result.records, columns=[*keys, "status", "error", "notes", *_SCORES])
+    frame["classifier"] = frame["classifier"].fillna(_classifiers(result)[0])
+    frame["ok_fit_time"] = frame["fit_time"].where(frame["status"] == "ok")
+    aggregations = {"n_ok": ("status", lambda s: int((s == "ok").sum()))}
+    aggregations["n_cells"] = ("status", "size")
+    for metric in ("acsa", "gm", "minority_recall"):
+        aggregations[f"{metric}_mean"] = (metric, "mean")
+        aggregations[f"{metric}_std"] = (metric, _population_std)
+    aggregations["fit_time_mean"] = ("ok_fit_time", "mean")
+    grouped = frame.groupby(keys, sort=False)
+    table = grouped.agg(**aggregations)
+    table["note"] = grouped[["status", "error", "notes"]].apply(_group_note)
+    table["status"] = np.where(
+        table["n_ok"] == table["n_cells"], "ok", np.where(table["n_ok"] == 0, "failed", "partial")
+    )
+    measured = table.reset_index().to_dict("records")
     settings = _unique(record["setting"] for record in result.records)
-    classifiers = _classifiers(result)
     rows = []
     for sampler in result.samplers:
         if sampler in result.skipped:
-            rows.append(
-                {
-                    **dict.fromkeys(SUMMARY_COLUMNS, float("nan")),
-                    "sampler": sampler,
-                    "setting": ", ".join(settings) or "-",
-                    "classifier": ", ".join(classifiers),
-                    "status": "skipped",
-                    "n_ok": 0,
-                    "n_cells": 0,
-                    "note": result.skipped[sampler],
-                }
-            )
-            continue
-        for setting, classifier in [(s, c) for s in settings for c in classifiers]:
-            group = [
-                r
-                for r in result.records
-                if r["sampler"] == sampler
-                and r["setting"] == setting
-                and r.get("classifier", classifiers[0]) == classifier
-            ]
-            if not group:
-                continue
-            ok = [r for r in group if r["status"] == "ok"]
-            failed = [r for r in group if r["status"] != "ok"]
-            status = "ok" if not failed else ("failed" if not ok else "partial")
-            notes = _unique(note for r in group for note in r["notes"])
-            if failed:
-                errors = _unique(r["error"] for r in failed)
-                notes = [f"{len(failed)} of {len(group)} cells failed: {errors[0]}", *notes]
-            row = {
-                "sampler": sampler,
-                "setting": setting,
-                "classifier": classifier,
-                "status": status,
-                "n_ok": len(ok),
-                "n_cells": len(group),
-                "note": "; ".join(notes),
-            }
-            for metric in ("acsa", "gm", "minority_recall"):
-                row[f"{metric}_mean"], row[f"{metric}_std"] = _mean_std(r[metric] for r in ok)
-            row["fit_time_mean"] = _mean_std(r["fit_time"] for r in ok)[0]
-            rows.append(row)
+            rows.append(_skipped_row(result, sampler, settings))
+        rows += [
+            {column: row[column] for column in SUMMARY_COLUMNS}
+            for row in measured
+            if row["sampler"] == sampler
+        ]
     return rows
 
 
-def _classifiers(result):
-    """The run's classifier names as a tuple (a plain string in older configurations)."""
-    names = result.config.classifier
-    return (names,) if isinstance(names, str) else tuple(names)
+_SCORES = ("acsa", "gm", "minority_recall", "fit_time")
+
+
+def _skipped_row(result, sampler, settings):
+    return {
+        **dict.fromkeys(SUMMARY_COLUMNS, float("nan")),
+        "sampler": sampler,
+        "setting": ", ".join(settings) or "-",
+        "classifier": ", ".join(_classifiers(result)),
+        "status": "skipped",
+        "n_ok": 0,
+        "n_cells": 0,
+        "note": result.skipped.get(sampler, "skipped"),
+    }
 
 
 def summarize_quality(result):
@@ -157,34 +173,40 @@ def summarize_quality(result):
         Keys ``sampler``, ``setting``, ``class``, ``n_cells``, ``n_real``, ``n_generated`` (means
         over cells) and :data:`QUALITY_METRICS`. Empty when no cell measured quality.
     """
-    groups = {}
-    for record in result.records:
-        for row in record.get("quality") or []:
-            key = (record["sampler"], record["setting"], row["class"])
-            groups.setdefault(key, []).append(row)
+    import pandas as pd
+
+    rows = [
+        {"sampler": record["sampler"], "setting": record["setting"], **row}
+        for record in result.records
+        for row in record.get("quality") or []
+    ]
+    if not rows:
+        return []
+    frame = pd.DataFrame(rows)
+    aggregations = {"n_cells": ("n_real", "size"), "n_real": ("n_real", "mean")}
+    aggregations["n_generated"] = ("n_generated", "mean")
+    aggregations.update({metric: (metric, "mean") for metric in QUALITY_METRICS})
+    table = frame.groupby(["sampler", "setting", "class"], sort=False).agg(**aggregations)
     order = {name: index for index, name in enumerate(result.samplers)}
-    summary = []
 
     def label_order(label):
         # Numbers in numeric order (2 before 10), then any text labels.
         return (0, label, "") if isinstance(label, numbers.Real) else (1, 0, str(label))
 
-    for (sampler, setting, label), rows in sorted(
-        groups.items(),
-        key=lambda item: (order.get(item[0][0], 0), item[0][1], label_order(item[0][2])),
-    ):
-        entry = {
-            "sampler": sampler,
-            "setting": setting,
-            "class": label,
-            "n_cells": len(rows),
-            "n_real": float(np.mean([r["n_real"] for r in rows])),
-            "n_generated": float(np.mean([r["n_generated"] for r in rows])),
-        }
-        for metric in QUALITY_METRICS:
-            entry[metric] = _mean_std(r[metric] for r in rows)[0]
-        summary.append(entry)
-    return summary
+    summary = table.reset_index().to_dict("records")
+    for entry in summary:
+        entry["n_cells"] = int(entry["n_cells"])
+        entry["class"] = _plain(entry["class"])
+        for key in ("n_real", "n_generated", *QUALITY_METRICS):
+            entry[key] = float(entry[key])
+    return sorted(
+        summary,
+        key=lambda e: (order.get(e["sampler"], 0), e["setting"], label_order(e["class"])),
+    )
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
 
 
 # --------------------------------------------------------------------------------------------------
@@ -292,20 +314,17 @@ def _json_safe(value):
     return value
 
 
-def _csv_value(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return ""
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return value
-
-
 def _write_csv(path, rows, columns):
-    with open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({column: _csv_value(row.get(column, "")) for column in columns})
+    """Rows as CSV with pandas: NaN as an empty field, lists joined by "; "."""
+    import pandas as pd
+
+    frame = pd.DataFrame(list(rows), columns=list(columns))
+    for column in frame.columns:
+        if frame[column].map(lambda value: isinstance(value, list)).any():
+            frame[column] = frame[column].map(
+                lambda value: "; ".join(map(str, value)) if isinstance(value, list) else value
+            )
+    frame.to_csv(path, index=False, na_rep="")
 
 
 def environment():

@@ -1,8 +1,17 @@
-"""Plan the cells of a benchmark run, run each one, and collect their records."""
+"""Plan the cells of a benchmark run, run each one, and collect their records.
+
+A thin layer over scikit-learn's model selection: the protocol's splitter
+(:mod:`imbgan.model_selection`, or :class:`~sklearn.model_selection.StratifiedKFold` for ``cv``)
+draws the splits, each cell is one split scored the way
+:func:`~sklearn.model_selection.cross_validate` scores it (with ``error_score`` handling and the
+sampler's ``fit_resample`` timed on its own), joblib runs the cells, and pandas aggregates them
+(:mod:`imbgan.benchmark._report`).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import numbers
 import time
 import traceback
 import warnings
@@ -14,13 +23,14 @@ from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import recall_score
 from sklearn.model_selection import StratifiedKFold
+from sklearn.utils import _safe_indexing
 from threadpoolctl import threadpool_limits
 
 from ..base import BaseGANSampler, resolve_device
-from ..datasets import load_dataset, make_drop_split, make_imbalanced_split
-from ..model_selection import default_max_per_class, imbalanced_class_counts
+from ..datasets import load_dataset
 from ..metrics import acsa_score, gm_score, sample_quality_report
-from ._classifiers import CLASSIFIER_NAMES, make_classifier
+from ..model_selection import DropSplit, ImbalancedSplit
+from ._classifiers import CLASSIFIER_NAMES, default_classifier, make_classifier
 from ._samplers import (
     SAMPLER_NAMES,
     SamplerContext,
@@ -71,9 +81,10 @@ class BenchmarkConfig:
         ``cv`` protocol: folds; default 5, quick 3.
     samplers : tuple of str or None
         Names from :data:`SAMPLER_NAMES` (or of extra specs); default every one that applies.
-    classifier : str or tuple of str
+    classifier : str or tuple of str or None
         The fixed classifier(s) trained on the resampled data, from
-        :data:`~imbgan.benchmark.CLASSIFIER_NAMES`. With several, each cell resamples once and
+        :data:`~imbgan.benchmark.CLASSIFIER_NAMES`; None: the CNN for image data, the MLP for
+        tabular data. With several, each cell resamples once and
         scores the same resampled training set with every classifier (one record, and one
         table row, per classifier).
     seeds : tuple of int or None
@@ -92,6 +103,11 @@ class BenchmarkConfig:
         CSV data sets: the label column (default the last).
     threads_per_cell : int or None
         Torch and BLAS threads inside each cell; default 1 (parallelism comes from ``n_jobs``).
+    error_score : "raise" or float
+        What a failing cell records, as in :func:`~sklearn.model_selection.cross_validate`: a
+        number (default NaN) becomes its ACSA, GM and minority recall and the run goes on
+        (NaN is left out of the means; another number is averaged in); ``"raise"`` stops the
+        run with the cell's exception.
     """
 
     dataset: str = "digits"
@@ -104,7 +120,7 @@ class BenchmarkConfig:
     test_size: float = 0.2
     n_splits: int | None = None
     samplers: tuple | None = None
-    classifier: str | tuple = "mlp"
+    classifier: str | tuple | None = None
     seeds: tuple | None = None
     n_jobs: int | None = None
     epochs: int | None = None
@@ -114,6 +130,7 @@ class BenchmarkConfig:
     quality: bool = False
     label_column: str | None = None
     threads_per_cell: int | None = None
+    error_score: object = float("nan")
 
 
 def resolve_config(config):
@@ -127,7 +144,8 @@ def resolve_config(config):
         "epochs": 5 if quick else None,
     }
     changes = {name: value for name, value in defaults.items() if getattr(config, name) is None}
-    changes["classifier"] = _classifier_names(config.classifier)
+    if config.classifier is not None:
+        changes["classifier"] = _classifier_names(config.classifier)
     if config.protocol not in PROTOCOLS:
         raise ValueError(f"protocol must be one of {PROTOCOLS}; got {config.protocol!r}.")
     return dataclasses.replace(config, **changes)
@@ -146,9 +164,10 @@ def _classifier_names(classifier):
 
 @dataclass
 class BenchmarkData:
-    """The loaded data set, with images scaled to [0, 1]."""
+    """The loaded data set, with images scaled to [0, 1]; a table with text columns is a
+    DataFrame."""
 
-    X: np.ndarray
+    X: object
     y: np.ndarray
     image_shape: tuple | None
     # SSIM's data_range: the scaled images span [0, 1].
@@ -159,6 +178,8 @@ def prepare_data(config):
     """Load the data set; scale images to [0, 1] so that every sampler and classifier sees the
     same pixel range (digits come as 0-16, MNIST as 0-255)."""
     X, y, image_shape = load_dataset(config.dataset, label_column=config.label_column)
+    if hasattr(X, "iloc"):  # a table with text columns stays a DataFrame
+        return BenchmarkData(X, np.asarray(y), None, None)
     if image_shape is None:
         return BenchmarkData(np.asarray(X, dtype=np.float64), y, None, None)
     low, high = float(X.min()), float(X.max())
@@ -197,11 +218,18 @@ def _match_labels(typed, classes):
     return tuple(matched)
 
 
+def _ir_splitter(config, seed):
+    return ImbalancedSplit(
+        config.imbalance_ratio,
+        max_per_class=config.max_per_class,
+        n_test_per_class=config.n_test_per_class,
+        random_state=seed,
+    )
+
+
 def _realised_imbalance_ratio(config, data):
     """Largest over smallest training count that the ``ir`` split will actually use."""
-    classes, sizes = np.unique(data.y, return_counts=True)
-    max_per_class = config.max_per_class or default_max_per_class(sizes)
-    counts = imbalanced_class_counts(len(classes), max_per_class, config.imbalance_ratio)
+    _, counts, _ = _ir_splitter(config, 0).class_counts(data.y)
     return counts.max() / counts.min(), counts
 
 
@@ -216,6 +244,8 @@ def validate_config(config, data):
     _positive_int(config.batch_size, "--batch-size", minimum=2)
     if config.n_jobs == 0:
         raise ValueError("--n-jobs must not be 0 (use 1, a number of workers, or -1 for all).")
+    if not (config.error_score == "raise" or isinstance(config.error_score, numbers.Real)):
+        raise ValueError(f"error_score must be 'raise' or a number; got {config.error_score!r}.")
     seeds = list(config.seeds)
     for seed in seeds:
         _positive_int(seed, "every seed", minimum=0)
@@ -231,15 +261,7 @@ def validate_config(config, data):
             raise ValueError(f"--imbalance-ratio must be at least 1; got {config.imbalance_ratio}.")
         _positive_int(config.max_per_class, "--max-per-class")
         _positive_int(config.n_test_per_class, "--n-test-per-class")
-        # The split of the first seed raises for impossible counts; every seed has the same.
-        make_imbalanced_split(
-            data.X,
-            data.y,
-            imbalance_ratio=config.imbalance_ratio,
-            max_per_class=config.max_per_class,
-            n_test_per_class=config.n_test_per_class,
-            random_state=0,
-        )
+        # The splitter raises for impossible counts; every seed has the same counts.
         realised, counts = _realised_imbalance_ratio(config, data)
         if realised == 1 and config.imbalance_ratio > 1:
             raise ValueError(
@@ -279,87 +301,109 @@ def _setting_label(config, drop_fraction=None, realised_ratio=None):
     return f"{config.n_splits}-fold cv"
 
 
-def plan_cells(config, samplers, classes, realised_ratio=None):
-    """One dict per (sampler, seed, protocol setting), in table order."""
-    cells = []
-    for sampler in samplers:
-        for seed in config.seeds:
-            if config.protocol == "ir":
-                setting = _setting_label(config, realised_ratio=realised_ratio)
-                cells.append({"sampler": sampler, "seed": seed, "setting": setting})
-            elif config.protocol == "drop":
-                minority_classes = config.minority_classes
-                if minority_classes is None:
-                    minority_classes = classes[:1] if config.quick else classes
-                for drop_fraction in config.drop_fractions:
-                    for minority_class in minority_classes:
-                        cells.append(
-                            {
-                                "sampler": sampler,
-                                "seed": seed,
-                                "setting": _setting_label(config, drop_fraction),
-                                "drop_fraction": drop_fraction,
-                                "minority_class": _plain(minority_class),
-                            }
-                        )
-            else:
-                for fold in range(config.n_splits):
-                    cells.append(
-                        {
-                            "sampler": sampler,
-                            "seed": seed,
-                            "setting": _setting_label(config),
-                            "fold": fold,
-                        }
-                    )
-    for index, cell in enumerate(cells):
-        cell["cell"] = index
-    return cells
-
-
 def _plain(value):
     """A numpy scalar as the Python value JSON and CSV writers understand."""
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _split(cell, config, data):
-    """The cell's train and test rows, and the classes counted as minority in them."""
-    X, y, seed = data.X, data.y, cell["seed"]
+def protocol_splits(config, data):
+    """Every split of a run, in table order, drawn from the protocol's splitter.
+
+    ``ir``: one :class:`~imbgan.model_selection.ImbalancedSplit` split per seed. ``drop``: one
+    :class:`~imbgan.model_selection.DropSplit` split per seed, drop fraction and minority class.
+    ``cv``: the folds of a shuffled :class:`~sklearn.model_selection.StratifiedKFold` per seed.
+
+    Parameters
+    ----------
+    config : BenchmarkConfig
+        Resolved and validated.
+    data : BenchmarkData
+        The whole data set.
+
+    Returns
+    -------
+    splits : list of tuple
+        ``(keys, train, test, minority)``: the keys of the split's cells (``seed``, ``setting``
+        and ``fold`` or ``drop_fraction`` and ``minority_class``), row indices, and the classes
+        whose recall is the minority recall (the dropped class for ``drop``; every class smaller
+        than the largest in the training rows otherwise).
+    """
+    y = data.y
+    splits = []
     if config.protocol == "ir":
-        X_train, X_test, y_train, y_test = make_imbalanced_split(
-            X,
-            y,
-            imbalance_ratio=config.imbalance_ratio,
-            max_per_class=config.max_per_class,
-            n_test_per_class=config.n_test_per_class,
-            random_state=seed,
-        )
-    elif config.protocol == "drop":
-        X_train, X_test, y_train, y_test = make_drop_split(
-            X,
-            y,
-            minority_class=cell["minority_class"],
-            drop_fraction=cell["drop_fraction"],
-            test_size=config.test_size,
-            random_state=seed,
-        )
-        return X_train, X_test, y_train, y_test, np.array([cell["minority_class"]])
-    else:
-        folds = StratifiedKFold(n_splits=config.n_splits, shuffle=True, random_state=seed)
-        train_rows, test_rows = list(folds.split(X, y))[cell["fold"]]
-        X_train, X_test, y_train, y_test = X[train_rows], X[test_rows], y[train_rows], y[test_rows]
-    # Every class smaller than the largest is what 'auto' oversampling tops up.
-    classes, counts = np.unique(y_train, return_counts=True)
-    return X_train, X_test, y_train, y_test, classes[counts < counts.max()]
+        realised = _realised_imbalance_ratio(config, data)[0]
+        setting = _setting_label(config, realised_ratio=realised)
+    for seed in config.seeds:
+        if config.protocol == "ir":
+            for train, test in _ir_splitter(config, seed).split(data.X, y):
+                splits.append(({"seed": seed, "setting": setting}, train, test, None))
+        elif config.protocol == "drop":
+            minority_classes = config.minority_classes
+            if minority_classes is None:
+                classes = [_plain(label) for label in np.unique(y)]
+                minority_classes = classes[:1] if config.quick else classes
+            for fraction in config.drop_fractions:
+                for minority_class in minority_classes:
+                    splitter = DropSplit(
+                        minority_class, fraction, test_size=config.test_size, random_state=seed
+                    )
+                    train, test = next(splitter.split(data.X, y))
+                    keys = {
+                        "seed": seed,
+                        "setting": _setting_label(config, fraction),
+                        "drop_fraction": fraction,
+                        "minority_class": _plain(minority_class),
+                    }
+                    splits.append((keys, train, test, np.array([minority_class])))
+        else:
+            folds = StratifiedKFold(n_splits=config.n_splits, shuffle=True, random_state=seed)
+            for fold, (train, test) in enumerate(folds.split(data.X, y)):
+                keys = {"seed": seed, "setting": _setting_label(config), "fold": fold}
+                splits.append((keys, train, test, None))
+    finished = []
+    for keys, train, test, minority in splits:
+        if minority is None:
+            classes, counts = np.unique(y[train], return_counts=True)
+            minority = classes[counts < counts.max()]
+        finished.append((keys, train, test, minority))
+    return finished
 
 
-def run_cell(cell, spec, config, data, judge=None, keep_examples=False, threads=1):
-    """Run one cell: split, resample once, train and score every classifier; never raises.
+def plan_cells(samplers, splits):
+    """One cell per sampler and split, sampler-major, numbered in table order.
+
+    Returns
+    -------
+    cells : list of tuple
+        ``(cell, split)``: the cell's keys (``sampler``, ``cell`` and the split's keys) and the
+        split from :func:`protocol_splits`.
+    """
+    cells = []
+    for sampler in samplers:
+        for split in splits:
+            cells.append(({"sampler": sampler, **split[0], "cell": len(cells)}, split))
+    return cells
+
+
+def _take(X, rows):
+    """Rows of an array or a DataFrame (by position; a DataFrame gets a fresh RangeIndex, so
+    that samplers which append rows with a continued index see one)."""
+    taken = _safe_indexing(X, rows)
+    return taken.reset_index(drop=True) if hasattr(taken, "iloc") else taken
+
+
+def run_cell(cell, split, spec, config, data, judge=None, keep_examples=False, threads=1):
+    """Run one cell: resample its training rows once, train and score every classifier.
+
+    Like :func:`sklearn.model_selection.cross_validate` for one split, with the sampler's
+    ``fit_resample`` timed on its own and every classifier trained on the same resampled rows.
 
     Parameters
     ----------
     cell : dict
-        From :func:`plan_cells`.
+        The cell's keys, from :func:`plan_cells`.
+    split : tuple
+        ``(keys, train, test, minority)`` from :func:`protocol_splits`.
     spec : SamplerSpec
         Builds the cell's sampler.
     config : BenchmarkConfig
@@ -378,36 +422,23 @@ def run_cell(cell, spec, config, data, judge=None, keep_examples=False, threads=
     records : list of dict
         One per classifier, in the order of ``config.classifier``: the cell's keys plus
         ``classifier``, ``status`` ("ok" or "failed"), ``error`` and ``traceback`` (failed
-        records), ``acsa``, ``gm``, ``minority_recall``, ``fit_time`` (seconds spent in
-        ``fit_resample``, the same for every classifier of the cell), ``n_train``,
-        ``n_generated``, ``recall_per_class``, ``notes``, ``quality`` (list of per-class dicts,
-        or None; on the first record only, as the samples are the same) and ``examples``
-        (generated rows per class for the PNG grid, or None; first record only). A sampler that
-        fails fails every record of the cell; a classifier that fails fails its own record.
+        records), ``acsa``, ``gm``, ``minority_recall`` (``config.error_score`` when failed),
+        ``fit_time`` (seconds spent in ``fit_resample``, the same for every classifier of the
+        cell), ``n_train``, ``n_generated``, ``recall_per_class``, ``notes``, ``quality``
+        (per-class dicts, or None; first record only, as the samples are the same) and
+        ``examples`` (generated rows per class for the PNG grid, or None; first record only).
+        A sampler that fails fails every record of the cell; a classifier that fails fails its
+        own record. With ``config.error_score="raise"`` the first failure is raised instead.
+
+    Raises
+    ------
+    Exception
+        Only with ``config.error_score="raise"``.
     """
-    classifiers = _classifier_names(config.classifier)
-    records = [
-        {
-            **cell,
-            "classifier": name,
-            "status": "ok",
-            "error": "",
-            "traceback": "",
-            "acsa": np.nan,
-            "gm": np.nan,
-            "minority_recall": np.nan,
-            "fit_time": np.nan,
-            "n_train": 0,
-            "n_generated": 0,
-            "recall_per_class": {},
-            "notes": [],
-            "quality": None,
-            "examples": None,
-        }
-        for name in classifiers
-    ]
     import torch
 
+    records = [_empty_record(cell, name) for name in config.classifier]
+    _, train, test, minority = split
     previous_torch_threads = torch.get_num_threads()
     try:
         # Small networks on small data gain nothing from threads, and on a shared machine
@@ -416,73 +447,88 @@ def run_cell(cell, spec, config, data, judge=None, keep_examples=False, threads=
         with threadpool_limits(limits=threads), warnings.catch_warnings():
             # A small MLP that stops at max_iter is part of the fixed protocol, not news.
             warnings.simplefilter("ignore", category=ConvergenceWarning)
-            try:
-                resampled = _resample(cell, spec, config, data, records[0]["notes"])
-            except Exception as exc:  # one broken cell must not end the run
-                for record in records:
-                    _record_failure(record, exc)
+            X_train, y_train = _take(data.X, train), data.y[train]
+            notes = []  # the sampler factory's remarks, shown in the table
+            with _failures(records, config.error_score) as ok:
+                X_res, y_res, fit_time = _fit_resample(spec, cell, config, data, train, notes)
+            for record in records:
+                record["notes"] = list(notes)
+            if not ok:
                 return records
-            X_train, y_train, X_resampled, y_resampled, X_test, y_test, minority, fit_time = (
-                resampled
-            )
-            shared = {
-                "fit_time": fit_time,
-                "n_train": int(len(y_train)),
-                "n_generated": int(len(y_resampled) - len(y_train)),
-            }
+            shared = {"fit_time": fit_time, "n_train": len(y_train)}
+            shared["n_generated"] = len(y_res) - len(y_train)
+            X_test, y_test = _take(data.X, test), data.y[test]
             for record in records:
                 record.update(shared)
-                record["notes"] = list(records[0]["notes"])
-                try:
-                    _score_classifier(
-                        record, config, data, X_resampled, y_resampled, X_test, y_test, minority
-                    )
-                except Exception as exc:
-                    _record_failure(record, exc)
-
+                with _failures([record], config.error_score):
+                    _score(record, spec, config, data, (X_res, y_res, X_test, y_test), minority)
             # fit_resample returns the original rows first, then the generated ones.
-            X_generated = X_resampled[len(y_train) :]
-            y_generated = y_resampled[len(y_train) :]
-            try:
-                if config.quality and data.image_shape is not None and len(y_generated):
-                    records[0]["quality"] = [
-                        {key: _plain(value) for key, value in row.items()}
-                        for row in sample_quality_report(
-                            judge,
-                            X_train,
-                            y_train,
-                            X_generated,
-                            y_generated,
-                            data.image_shape,
-                            data_range=data.data_range,
-                            n_pairs=_QUALITY_PAIRS,
-                            max_samples=_QUALITY_QUERIES,
-                            max_reference=_QUALITY_REFERENCES,
-                            random_state=cell["seed"],
-                        )
-                    ]
-            except Exception as exc:
-                for record in records:
-                    _record_failure(record, exc)
-            if keep_examples and len(y_generated):
+            X_new, y_new = _take(X_res, np.arange(len(y_train), len(y_res))), y_res[len(y_train) :]
+            if config.quality and data.image_shape is not None and len(y_new):
+                with _failures(records, config.error_score):
+                    real, new = (X_train, y_train), (X_new, y_new)
+                    records[0]["quality"] = _quality(judge, real, new, cell, data)
+            if keep_examples and data.image_shape is not None and len(y_new):
                 records[0]["examples"] = {
-                    _plain(label): X_generated[y_generated == label][:_GRID_EXAMPLES]
-                    for label in np.unique(y_generated)
+                    _plain(c): X_new[y_new == c][:_GRID_EXAMPLES] for c in np.unique(y_new)
                 }
     finally:
         torch.set_num_threads(previous_torch_threads)
     return records
 
 
-def _record_failure(record, exc):
-    record["status"] = "failed"
-    record["error"] = f"{type(exc).__name__}: {exc}"
-    record["traceback"] = traceback.format_exc()
+def _empty_record(cell, classifier):
+    return {
+        **cell,
+        "classifier": classifier,
+        "status": "ok",
+        "error": "",
+        "traceback": "",
+        "acsa": np.nan,
+        "gm": np.nan,
+        "minority_recall": np.nan,
+        "fit_time": np.nan,
+        "n_train": 0,
+        "n_generated": 0,
+        "recall_per_class": {},
+        "notes": [],
+        "quality": None,
+        "examples": None,
+    }
 
 
-def _resample(cell, spec, config, data, notes):
-    """Split the cell's data and resample its training rows once (timed)."""
-    X_train, X_test, y_train, y_test, minority = _split(cell, config, data)
+class _failures:
+    """Context manager: an exception marks ``records`` failed (the ``error_score`` way).
+
+    ``with _failures(records, error_score) as ok:`` swallows the exception unless
+    ``error_score == "raise"``; ``ok`` (a list, truthy while nothing failed) turns empty.
+    """
+
+    def __init__(self, records, error_score):
+        self.records, self.error_score, self.ok = records, error_score, [True]
+
+    def __enter__(self):
+        return self.ok
+
+    def __exit__(self, kind, exc, tb):
+        if exc is None or not isinstance(exc, Exception) or self.error_score == "raise":
+            return False
+        self.ok.clear()
+        for record in self.records:
+            record.update(
+                status="failed",
+                error=f"{type(exc).__name__}: {exc}",
+                traceback="".join(traceback.format_exception(kind, exc, tb)),
+                acsa=float(self.error_score),
+                gm=float(self.error_score),
+                minority_recall=float(self.error_score),
+            )
+        return True
+
+
+def _fit_resample(spec, cell, config, data, train, notes):
+    """Build the cell's sampler and resample the training rows (timed; None: no resampling)."""
+    X_train, y_train = _take(data.X, train), data.y[train]
     context = SamplerContext(
         seed=cell["seed"],
         y_train=y_train,
@@ -491,36 +537,59 @@ def _resample(cell, spec, config, data, notes):
         batch_size=config.batch_size,
         device=config.device,
         notes=notes,
+        X_train=X_train,
     )
     sampler = spec.factory(context)
     _warm_up(sampler, X_train, y_train)
     start = time.perf_counter()
     if sampler is None:
-        X_resampled, y_resampled = X_train, y_train
+        X_res, y_res = X_train, y_train
     else:
-        X_resampled, y_resampled = sampler.fit_resample(X_train, y_train)
+        X_res, y_res = sampler.fit_resample(X_train, y_train)
     fit_time = time.perf_counter() - start
-    X_resampled, y_resampled = np.asarray(X_resampled), np.asarray(y_resampled)
-    return X_train, y_train, X_resampled, y_resampled, X_test, y_test, minority, fit_time
+    if not hasattr(X_res, "iloc"):
+        X_res = np.asarray(X_res)
+    return X_res, np.asarray(y_res), fit_time
 
 
-def _score_classifier(record, config, data, X_resampled, y_resampled, X_test, y_test, minority):
+def _score(record, spec, config, data, arrays, minority):
     """Train ``record["classifier"]`` on the resampled rows and score it on the test rows."""
+    X_res, y_res, X_test, y_test = arrays
     classifier = make_classifier(
-        record["classifier"], record["seed"], data.image_shape, config.quick, config.device
+        record["classifier"],
+        record["seed"],
+        data.image_shape,
+        config.quick,
+        config.device,
+        X=X_res,
+        balance=spec.balance,
     )
-    classifier.fit(X_resampled, y_resampled)
+    classifier.fit(X_res, y_res)
     y_pred = classifier.predict(X_test)
     classes = np.unique(y_test)
     recalls = recall_score(y_test, y_pred, labels=classes, average=None, zero_division=0)
-    record["recall_per_class"] = {
-        str(_plain(label)): float(r) for label, r in zip(classes, recalls)
-    }
+    record["recall_per_class"] = {str(_plain(c)): float(r) for c, r in zip(classes, recalls)}
     record["acsa"] = acsa_score(y_test, y_pred)
     record["gm"] = gm_score(y_test, y_pred)
     in_minority = np.isin(classes, minority)
     if in_minority.any():
         record["minority_recall"] = float(recalls[in_minority].mean())
+
+
+def _quality(judge, real, new, cell, data):
+    """Per-class quality of the generated rows ``new`` against the real training rows."""
+    rows = sample_quality_report(
+        judge,
+        *real,
+        *new,
+        data.image_shape,
+        data_range=data.data_range,
+        n_pairs=_QUALITY_PAIRS,
+        max_samples=_QUALITY_QUERIES,
+        max_reference=_QUALITY_REFERENCES,
+        random_state=cell["seed"],
+    )
+    return [{key: _plain(value) for key, value in row.items()} for row in rows]
 
 
 # Sampler classes already warmed up in this process (see _warm_up).
@@ -571,14 +640,36 @@ class BenchmarkResult:
     wall_time: float
 
 
-def default_samplers(image_shape, specs=None):
+def _skip_reason(spec, data, extra_samplers):
+    """Why a sampler cannot run on this data set, or None."""
+    if spec.images_only and data.image_shape is None:
+        return "skipped: needs image data"
+    if spec.skip_reason is not None:
+        reason = spec.skip_reason(data.X, data.y, data.image_shape)
+        if reason:
+            return f"skipped: {reason}"
+    if spec.name in (extra_samplers or {}):
+        return None
+    return missing_imbgan_class(spec.name)
+
+
+def default_samplers(image_shape, specs=None, X=None, y=None):
     """Every sampler that applies to the data: all of them for images, all but the
-    image-only ones (mirroring) for tabular data."""
+    image-only ones (mirroring) for tabular data, and, when ``X`` and ``y`` are given, none
+    whose ``skip_reason`` objects (``none-threshold`` needs two classes, ``smotenc``
+    categorical columns)."""
     specs = specs or builtin_sampler_specs()
-    return [
+    names = [
         name
         for name in (*SAMPLER_NAMES, *(n for n in specs if n not in SAMPLER_NAMES))
         if name in specs and (image_shape is not None or not specs[name].images_only)
+    ]
+    if X is None or y is None:
+        return names
+    return [
+        name
+        for name in names
+        if specs[name].skip_reason is None or not specs[name].skip_reason(X, y, image_shape)
     ]
 
 
@@ -616,8 +707,10 @@ def run_benchmark(config, *, extra_samplers=None, progress=True):
     config = resolve_config(config)
     specs = {**builtin_sampler_specs(), **(extra_samplers or {})}
     data = prepare_data(config)
+    if config.classifier is None:
+        config = dataclasses.replace(config, classifier=(default_classifier(data.image_shape),))
     config = validate_config(config, data)
-    requested = list(config.samplers or default_samplers(data.image_shape, specs))
+    requested = list(config.samplers or default_samplers(data.image_shape, specs, data.X, data.y))
     unknown = [name for name in requested if name not in specs]
     if unknown:
         raise ValueError(f"Unknown sampler(s) {unknown}; choose from {sorted(specs)}.")
@@ -626,15 +719,11 @@ def run_benchmark(config, *, extra_samplers=None, progress=True):
 
     skipped = {}
     for name in requested:
-        if specs[name].images_only and data.image_shape is None:
-            skipped[name] = "skipped: needs image data"
-        elif name not in (extra_samplers or {}):
-            reason = missing_imbgan_class(name)
-            if reason:
-                skipped[name] = reason
+        reason = _skip_reason(specs[name], data, extra_samplers)
+        if reason:
+            skipped[name] = reason
     runnable = [name for name in requested if name not in skipped]
-    realised_ratio = _realised_imbalance_ratio(config, data)[0] if config.protocol == "ir" else None
-    cells = plan_cells(config, runnable, list(np.unique(data.y)), realised_ratio)
+    cells = plan_cells(runnable, protocol_splits(config, data))
 
     threads = config.threads_per_cell or _DEFAULT_THREADS_PER_CELL
     judge = None
@@ -651,6 +740,7 @@ def run_benchmark(config, *, extra_samplers=None, progress=True):
     tasks = (
         delayed(run_cell)(
             cell,
+            split,
             specs[cell["sampler"]],
             config,
             data,
@@ -658,7 +748,7 @@ def run_benchmark(config, *, extra_samplers=None, progress=True):
             keep_examples=specs[cell["sampler"]].generates_images and cell["seed"] == first_seed,
             threads=threads,
         )
-        for cell in cells
+        for cell, split in cells
     )
     records = []
     order = {name: index for index, name in enumerate(config.classifier)}

@@ -11,8 +11,11 @@ import numpy as np
 #: Every sampler name the command line accepts, in the order the table lists them.
 SAMPLER_NAMES = (
     "none",
+    "none-weighted",
+    "none-threshold",
     "ros",
     "smote",
+    "smotenc",
     "mirror",
     "cgan",
     "acgan",
@@ -60,6 +63,8 @@ class SamplerContext:
     notes : list of str
         Factories append remarks here (for example "k_neighbors lowered to 2"); they appear in
         the results table.
+    X_train : ndarray or DataFrame or None
+        Training rows the sampler will see (for finding categorical columns).
     """
 
     seed: int
@@ -69,6 +74,7 @@ class SamplerContext:
     batch_size: int | None = None
     device: str = "cpu"
     notes: list = field(default_factory=list)
+    X_train: object = None
 
 
 @dataclass(frozen=True)
@@ -87,12 +93,22 @@ class SamplerSpec:
         Only applies to image data.
     generates_images : bool
         Produces new images worth a quality report and a PNG grid.
+    balance : {None, "weighted", "threshold"}
+        How the classifier itself corrects the imbalance (baselines that do not resample):
+        class weights, or a decision threshold tuned on the training rows; see
+        :func:`~imbgan.benchmark.make_classifier`.
+    skip_reason : callable or None
+        ``skip_reason(X, y, image_shape) -> str or None``: why the sampler does not apply to a
+        data set (it is then skipped, with the reason in the table, and left out of the
+        default selection). Must be picklable like ``factory``.
     """
 
     name: str
     factory: object
     images_only: bool = False
     generates_images: bool = False
+    balance: str | None = None
+    skip_reason: object = None
 
 
 def _build_none(context):
@@ -108,12 +124,17 @@ def _build_ros(context):
 def _build_smote(context):
     from imblearn.over_sampling import SMOTE
 
+    return SMOTE(k_neighbors=_smote_neighbours(context), random_state=context.seed)
+
+
+def _smote_neighbours(context):
+    """SMOTE's default 5 neighbours, lowered (with a note) to fit the smallest class."""
     classes, counts = np.unique(context.y_train, return_counts=True)
     # Under the 'auto' strategy only the classes smaller than the largest are oversampled, and
     # SMOTE needs k_neighbors + 1 rows in each of them.
     oversampled = counts[counts < counts.max()]
     if len(oversampled) == 0:
-        return SMOTE(random_state=context.seed)
+        return _SMOTE_DEFAULT_NEIGHBOURS
     smallest = int(oversampled.min())
     if smallest < 2:
         raise ValueError(
@@ -125,7 +146,42 @@ def _build_smote(context):
         context.notes.append(
             f"SMOTE k_neighbors lowered to {k_neighbors} (smallest class has {smallest} rows)"
         )
-    return SMOTE(k_neighbors=k_neighbors, random_state=context.seed)
+    return k_neighbors
+
+
+def categorical_columns(X):
+    """Names of the non-numeric columns of a DataFrame (text, category, bool, object); empty
+    for an array."""
+    if not hasattr(X, "select_dtypes"):
+        return []
+    return list(X.select_dtypes(exclude="number").columns)
+
+
+def _needs_categorical_columns(X, y, image_shape):
+    if not categorical_columns(X):
+        return "no categorical (text) columns; use smote"
+    return None
+
+
+def _needs_two_classes(X, y, image_shape):
+    n_classes = len(np.unique(y))
+    if n_classes != 2:
+        return (
+            f"TunedThresholdClassifierCV tunes binary decision thresholds only; this data "
+            f"set has {n_classes} classes"
+        )
+    return None
+
+
+def _build_smotenc(context):
+    from imblearn.over_sampling import SMOTEN, SMOTENC
+
+    columns = categorical_columns(context.X_train)
+    k_neighbors = _smote_neighbours(context)
+    if len(columns) == context.X_train.shape[1]:
+        context.notes.append("SMOTEN: every column is categorical")
+        return SMOTEN(k_neighbors=k_neighbors, random_state=context.seed)
+    return SMOTENC(columns, k_neighbors=k_neighbors, random_state=context.seed)
 
 
 def _build_imbgan(class_name, context):
@@ -150,8 +206,13 @@ def builtin_sampler_specs():
     """The specs of every name in :data:`SAMPLER_NAMES`, whether or not imbgan exports it yet."""
     specs = {
         "none": SamplerSpec("none", _build_none),
+        "none-weighted": SamplerSpec("none-weighted", _build_none, balance="weighted"),
+        "none-threshold": SamplerSpec(
+            "none-threshold", _build_none, balance="threshold", skip_reason=_needs_two_classes
+        ),
         "ros": SamplerSpec("ros", _build_ros),
         "smote": SamplerSpec("smote", _build_smote),
+        "smotenc": SamplerSpec("smotenc", _build_smotenc, skip_reason=_needs_categorical_columns),
     }
     for name, class_name in IMBGAN_CLASSES.items():
         specs[name] = SamplerSpec(

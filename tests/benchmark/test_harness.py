@@ -9,6 +9,7 @@ import json
 
 import joblib
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import load_digits
@@ -178,11 +179,19 @@ def test_missing_imbgan_sampler_is_skipped_with_a_note(tiny_digits, monkeypatch)
     assert "GAMOSampler" in row["note"]
 
 
-def test_default_samplers_include_mirror_only_for_images():
+def test_default_samplers_include_only_what_applies():
     assert "mirror" in default_samplers((1, 8, 8))
     tabular = default_samplers(None)
     assert "mirror" not in tabular
-    assert tabular[:3] == ["none", "ros", "smote"]
+    assert tabular[:6] == ["none", "none-weighted", "none-threshold", "ros", "smote", "smotenc"]
+    # Given the data: a threshold needs two classes, SMOTENC text columns.
+    X, y = np.zeros((6, 2)), np.array([0, 0, 0, 1, 1, 2])
+    multiclass = default_samplers(None, X=X, y=y)
+    assert "none-threshold" not in multiclass and "smotenc" not in multiclass
+    assert "none-weighted" in multiclass
+    table = pd.DataFrame({"colour": list("abcabc"), "size": np.arange(6.0)})
+    binary = default_samplers(None, X=table, y=np.array([0, 0, 0, 0, 1, 1]))
+    assert "none-threshold" in binary and "smotenc" in binary
 
 
 def test_cv_protocol_on_tabular_data():
