@@ -160,10 +160,10 @@ class BaseImbganSampler(BaseOverSampler):
             X_resampled = self._table_layout.append_generated(
                 X_user, np.asarray(X_resampled)[len(X_user) :]
             )
-        if hasattr(X_user, "columns") and hasattr(X_user, "index"):
+        if hasattr(X_user, "columns") and hasattr(X_user, "iloc"):
             # Original rows keep their index; generated rows continue it.
             X_resampled.index = resampled_index(X_user.index, len(X_resampled) - len(X_user))
-            if hasattr(y_resampled, "index"):
+            if hasattr(y_resampled, "iloc"):  # a Series or DataFrame, not a list
                 y_resampled.index = X_resampled.index
         return X_resampled, y_resampled
 

@@ -1,7 +1,15 @@
 import numpy as np
 import pytest
+import torch
 
-from imbgan._data import DataCodec, ImageLayout, normalize_image_shape
+from imbgan._data import (
+    DataCodec,
+    ImageLayout,
+    TableLayout,
+    normalize_image_shape,
+    resampled_index,
+)
+from imbgan.nets import MLPGenerator, sample_categories
 
 
 def test_image_codec_uses_the_global_range():
@@ -70,3 +78,75 @@ def test_image_shape_is_normalised():
         normalize_image_shape((0, 4, 4))
     with pytest.raises(ValueError, match="image_shape must be"):
         normalize_image_shape(5)
+
+
+# ----------------------------------------------------------------------- mixed-type tables
+
+
+def test_codec_one_hot_encodes_discrete_features_in_feature_order():
+    # Feature 1 holds category indices of 3 categories.
+    X = np.array([[0.0, 2.0, 5.0], [1.0, 0.0, 7.0], [0.5, 1.0, 6.0]])
+    codec = DataCodec(per_feature=True, discrete_features={1: 3}).fit(X)
+    assert codec.n_codes_ == 5 and codec.discrete_groups_ == ((1, 4),)
+    codes = codec.encode(X)
+    np.testing.assert_array_equal(codes[:, 1:4], [[0, 0, 1], [1, 0, 0], [0, 1, 0]])
+    np.testing.assert_allclose(codes[:, [0, 4]], [[-1, -1], [1, 1], [0, 0]])
+    np.testing.assert_array_equal(codec.decode(codes), X)
+    # Decoding takes the largest code of the group.
+    soft = codes.copy()
+    soft[0, 1:4] = [0.3, 0.6, 0.1]
+    assert codec.decode(soft)[0, 1] == 1.0
+
+
+def test_table_layout_round_trips_a_mixed_frame_exactly():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {
+            "text": ["b", "a", "c", "a"],
+            "cat": pd.Categorical([3, 1, 3, 2]),
+            "flag": [True, False, False, True],
+            "n": np.array([4, 1, 9, 2], dtype=np.int16),
+            "x": [0.5, -1.0, 2.0, 0.0],
+        }
+    )
+    layout = TableLayout().fit(frame)
+    rows = layout.to_rows(frame)
+    assert rows.dtype == np.float64
+    np.testing.assert_array_equal(rows[:, 0], [1, 0, 2, 0])  # sorted categories a, b, c
+    assert layout.discrete_sizes == {0: 3, 1: 3, 2: 2}
+    assert layout.integer_features.tolist() == [False, False, False, True, False]
+    pd.testing.assert_frame_equal(layout.from_rows(rows), frame)
+    # Integers are rounded and clipped to the observed range.
+    rows[0, 3] = 11.6
+    assert layout.from_rows(rows)["n"].iloc[0] == 9
+
+
+def test_generator_emits_a_distribution_per_discrete_column():
+    torch.manual_seed(0)
+    generator = MLPGenerator(4, 6, hidden=(8,), discrete_groups=((1, 4), (4, 6)))
+    inputs = torch.randn(32, 4)
+    soft = generator.train()(inputs)
+    assert soft.shape == (32, 6)
+    assert (soft[:, 1:] >= 0).all()
+    torch.testing.assert_close(soft[:, 1:4].sum(1), torch.ones(32))
+    torch.testing.assert_close(soft[:, 4:6].sum(1), torch.ones(32))
+    assert soft[:, 0].abs().max() < 1
+    with torch.no_grad():
+        hard = generator.eval()(inputs)
+    assert set(hard[:, 1:].unique().tolist()) == {0.0, 1.0}
+    assert (hard[:, 1:4].sum(1) == 1).all() and (hard[:, 4:6].sum(1) == 1).all()
+
+
+def test_sample_categories_draws_in_proportion_to_the_weights():
+    torch.manual_seed(0)
+    rows = torch.tensor([[0.5, 0.2, 0.8]]).repeat(4000, 1)
+    drawn = sample_categories(rows, ((1, 3),))
+    assert (drawn[:, 0] == 0.5).all()
+    assert drawn[:, 2].mean().item() == pytest.approx(0.8, abs=0.03)
+
+
+def test_resampled_index_continues_the_index():
+    pd = pytest.importorskip("pandas")
+    assert resampled_index(pd.RangeIndex(3), 2).equals(pd.RangeIndex(5))
+    assert resampled_index(pd.Index([7, 3, 5]), 2).tolist() == [7, 3, 5, 8, 9]
+    assert resampled_index(pd.Index(["a", "b"]), 2).tolist() == ["a", "b", 2, 3]

@@ -330,3 +330,9 @@ def test_image_shape_with_a_table_is_refused(frame):
     X, y = frame
     with pytest.raises(ValueError, match="image_shape is for images"):
         CGANSampler(**TINY, image_shape=(3, 3)).fit_resample(X, y)
+
+
+def test_frame_with_labels_in_a_list(frame):
+    X, y = frame
+    X_res, y_res = CGANSampler(**TINY).fit_resample(X, y.tolist())
+    assert isinstance(y_res, list) and len(y_res) == len(X_res) == 2 * N_MAJORITY
