@@ -65,9 +65,11 @@ def load_dataset(name_or_path, *, label_column=None, subset="all"):
           image array ``X`` of shape ``(n, H, W)``, ``(n, H, W, C)`` or ``(n, C, H, W)`` has its
           layout inferred as the samplers infer it (see :ref:`input_layouts`), with
           ``image_shape`` settling ambiguous cases;
-        * a ``.csv`` file with a header row, numeric feature columns and one label column
+        * a ``.csv`` file with a header row, feature columns and one label column
           (comma-separated; a first column with an empty header, the index that
-          ``DataFrame.to_csv`` writes, is not a feature and is left out);
+          ``DataFrame.to_csv`` writes, is not a feature and is left out). Numeric columns only:
+          ``X`` is a float64 array. Any text column: ``X`` is a pandas DataFrame that keeps the
+          text columns as strings and the numeric ones as int64 or float64;
         * a directory holding MNIST-format idx files: ``*images-idx3-ubyte`` with the matching
           ``*labels-idx1-ubyte`` (either may end in ``.gz``; a ``.`` instead of the ``-`` before
           ``idx`` is accepted too).
@@ -81,9 +83,10 @@ def load_dataset(name_or_path, *, label_column=None, subset="all"):
 
     Returns
     -------
-    X : ndarray of shape (n_samples, n_features)
+    X : ndarray or DataFrame of shape (n_samples, n_features)
         One row per sample; images are flattened in (channels, height, width) order. Idx images
-        are float32 with their raw pixel values (0 to 255 for MNIST).
+        are float32 with their raw pixel values (0 to 255 for MNIST). A DataFrame for a CSV
+        file with text columns.
     y : ndarray of shape (n_samples,)
         Labels.
     image_shape : tuple of int or None
@@ -217,14 +220,9 @@ def _load_csv(path, label_column):
             f"{path} has no feature columns besides the label column {header[label_index]!r}; "
             "is it comma-separated?"
         )
-    try:
-        X = features.astype(np.float64)
-    except ValueError as exc:
-        raise ValueError(
-            f"{path}: every column except the label column {header[label_index]!r} must be "
-            f"numeric ({exc}); is the file comma-separated?"
-        ) from exc
-    if not np.isfinite(X).all():
+    names = [name for index, name in enumerate(header) if index != label_index]
+    X = _csv_features(path, features, names)
+    if not hasattr(X, "iloc") and not np.isfinite(X).all():
         bad_rows = np.flatnonzero(~np.isfinite(X).all(axis=1))
         raise ValueError(
             f"{path}: {len(bad_rows)} rows hold missing or infinite values (the first is data "
@@ -241,6 +239,43 @@ def _load_csv(path, label_column):
         except ValueError:
             y = labels.astype(str)
     return X, y, None
+
+
+def _csv_features(path, features, names):
+    """The feature columns: a float64 array when every column is numeric, else a DataFrame.
+
+    In the DataFrame, text columns keep their strings and numeric columns become int64 (when
+    every value is an integer) or float64, so that a table with text categories reaches the
+    samplers and classifiers as a user would hold it.
+    """
+    try:
+        return features.astype(np.float64)
+    except ValueError:
+        pass
+    import pandas as pd
+
+    frame = pd.DataFrame(features, columns=names)
+    for name in names:
+        column = frame[name]
+        if (column == "").any():
+            row = int(np.flatnonzero(column == "")[0])
+            raise ValueError(
+                f"{path}: column {name!r} has empty values (the first in data row {row + 1}); "
+                "impute or drop them first."
+            )
+        numeric = pd.to_numeric(column, errors="coerce")
+        if numeric.notna().all():
+            integral = np.all(np.isfinite(numeric)) and np.all(numeric == np.round(numeric))
+            frame[name] = numeric.astype(np.int64 if integral else np.float64)
+        elif numeric.notna().any():
+            value = column[numeric.isna()].iloc[0]
+            raise ValueError(
+                f"{path}: column {name!r} mixes numbers and text (for example {value!r}); "
+                "make it all numbers or all text. Is the file comma-separated?"
+            )
+        else:
+            frame[name] = column.astype(str)
+    return frame
 
 
 def _label_index(path, header, label_column):

@@ -4,6 +4,7 @@ import gzip
 import struct
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from imbgan.datasets import (
@@ -105,8 +106,6 @@ def test_csv_string_labels_and_errors(tmp_path):
     assert list(y) == ["cat", "dog"]
     with pytest.raises(ValueError, match="no column 'species'"):
         load_dataset(path, label_column="species")
-    with pytest.raises(ValueError, match="numeric"):
-        load_dataset(path, label_column="x")
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("a,b\n1,2\n3\n")
     with pytest.raises(ValueError, match="fields"):
@@ -318,3 +317,25 @@ def test_drop_split_keeps_at_least_one_row_and_checks_arguments():
         make_drop_split(X, y, 0, 1.0)
     with pytest.raises(ValueError, match="does not occur"):
         make_drop_split(X, y, 11, 0.5)
+
+
+def test_csv_with_text_columns_loads_as_a_dataframe(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_text("make,age,price,label\ntoyota,3,1.5,0\nford,10,2,1\ntoyota,7,3.25,1\n")
+    X, y, shape = load_dataset(path)
+    assert isinstance(X, pd.DataFrame) and shape is None
+    assert list(X.columns) == ["make", "age", "price"]
+    assert list(X["make"]) == ["toyota", "ford", "toyota"]
+    assert X["age"].dtype == np.int64 and X["price"].dtype == np.float64
+    assert y.tolist() == [0, 1, 1]
+    # The label can be a text column too; the rest stays as it is.
+    X, y, _ = load_dataset(path, label_column="make")
+    assert list(y) == ["toyota", "ford", "toyota"] and not isinstance(X, pd.DataFrame)
+    mixed = tmp_path / "mixed_column.csv"
+    mixed.write_text("a,b,label\n1,x,0\ntwo,y,1\n")
+    with pytest.raises(ValueError, match="column 'a' mixes numbers and text"):
+        load_dataset(mixed)
+    empty = tmp_path / "empty_text.csv"
+    empty.write_text("a,b,label\n1,x,0\n2,,1\n")
+    with pytest.raises(ValueError, match="column 'b' has empty values"):
+        load_dataset(empty)

@@ -163,6 +163,12 @@ def _needs_categorical_columns(X, y, image_shape):
     return None
 
 
+def _needs_numbers(X, y, image_shape):
+    if categorical_columns(X):
+        return "SMOTE interpolates numbers and this table has text columns; use smotenc"
+    return None
+
+
 def _needs_two_classes(X, y, image_shape):
     n_classes = len(np.unique(y))
     if n_classes != 2:
@@ -211,7 +217,7 @@ def builtin_sampler_specs():
             "none-threshold", _build_none, balance="threshold", skip_reason=_needs_two_classes
         ),
         "ros": SamplerSpec("ros", _build_ros),
-        "smote": SamplerSpec("smote", _build_smote),
+        "smote": SamplerSpec("smote", _build_smote, skip_reason=_needs_numbers),
         "smotenc": SamplerSpec("smotenc", _build_smotenc, skip_reason=_needs_categorical_columns),
     }
     for name, class_name in IMBGAN_CLASSES.items():

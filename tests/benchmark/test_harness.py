@@ -453,3 +453,136 @@ def test_command_line_takes_several_classifiers(tiny_digits, tmp_path, capsys):
     assert "| none | IR=8 | logreg |" in (out / "summary.md").read_text()
     with pytest.raises(SystemExit):
         main(["--classifier", "logreg", "magic"])
+
+
+@pytest.fixture(scope="module")
+def mixed_table(tmp_path_factory):
+    """A CSV with two text columns, one integer and one float column; classes 60 / 15."""
+    rng = np.random.RandomState(0)
+    y = np.repeat(["good", "bad"], [60, 15])
+    frame = pd.DataFrame(
+        {
+            "colour": np.where(y == "bad", rng.choice(["red", "blue"], 75, p=[0.8, 0.2]), "blue"),
+            "size": rng.choice(["S", "M", "L"], 75),
+            "age": rng.randint(18, 70, 75),
+            "score": rng.normal(size=75) + (y == "bad"),
+            "label": y,
+        }
+    )
+    path = tmp_path_factory.mktemp("table") / "mixed.csv"
+    frame.to_csv(path, index=False)
+    return str(path)
+
+
+def test_text_tables_get_smotenc_and_a_one_hot_pipeline(mixed_table):
+    config = BenchmarkConfig(
+        dataset=mixed_table,
+        protocol="cv",
+        n_splits=3,
+        samplers=("none", "ros", "smote", "smotenc", "none-threshold"),
+        classifier=("logreg", "hgb"),
+        seeds=(0,),
+    )
+    result = run_benchmark(config, progress=False)
+    rows = {(row["sampler"], row["classifier"]): row for row in summarize(result)}
+    assert list(result.skipped) == ["smote"] and "use smotenc" in result.skipped["smote"]
+    for sampler in ("none", "ros", "smotenc", "none-threshold"):
+        for classifier in ("logreg", "hgb"):
+            assert rows[(sampler, classifier)]["status"] == "ok", rows[(sampler, classifier)]
+        # The text column 'colour' separates the classes: one-hot encoding must reach it.
+        # (HistGradientBoosting's 20-row leaves cannot split 10 rows of a class.)
+        assert rows[(sampler, "logreg")]["acsa_mean"] > 0.8
+    smotenc = [r for r in result.records if r["sampler"] == "smotenc"]
+    assert all(r["n_generated"] == 40 - 10 for r in smotenc)  # 3 folds of 60 / 15
+    # With text columns only, SMOTEN stands in for SMOTENC (and says so).
+    from imbgan.benchmark._samplers import SamplerContext, builtin_sampler_specs
+
+    table = pd.DataFrame({"a": list("xyxyxyxy"), "b": list("ppqqppqq")})
+    context = SamplerContext(seed=0, y_train=np.array([0] * 6 + [1] * 2), X_train=table)
+    sampler = builtin_sampler_specs()["smotenc"].factory(context)
+    assert type(sampler).__name__ == "SMOTEN" and "SMOTEN: every column" in context.notes[-1]
+
+
+def test_threshold_baseline_is_binary_only_and_says_so(tiny_digits):
+    config = tiny_config(tiny_digits, samplers=("none", "none-threshold"))
+    result = run_benchmark(config, progress=False)
+    row = next(row for row in summarize(result) if row["sampler"] == "none-threshold")
+    assert row["status"] == "skipped" and "binary" in row["note"] and "4 classes" in row["note"]
+
+
+def test_none_weighted_weights_every_classifier():
+    from sklearn.neural_network import MLPClassifier
+
+    from imbgan.benchmark import make_classifier
+    from imbgan.benchmark._classifiers import BalancedSampleWeightClassifier
+
+    for name in ("logreg", "rf", "hgb"):
+        pipeline = make_classifier(name, 0, balance="weighted")
+        assert pipeline[-1].class_weight == "balanced"
+    cnn = make_classifier("cnn", 0, (1, 8, 8), balance="weighted")
+    assert cnn.class_weight == "balanced"
+    # The MLP has no class_weight: balanced sample weights instead, the same fit as by hand.
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:120] / 16, (y[:120] == 3).astype(int)
+    weighted = make_classifier("mlp", 0, balance="weighted")
+    assert isinstance(weighted, BalancedSampleWeightClassifier)
+    weighted.fit(X, y)
+    weights = np.where(y == 1, len(y) / (2 * y.sum()), len(y) / (2 * (len(y) - y.sum())))
+    by_hand = make_classifier("mlp", 0)
+    by_hand.fit(X, y, mlpclassifier__sample_weight=weights)
+    np.testing.assert_allclose(
+        weighted.estimator_[-1].coefs_[0], by_hand[-1].coefs_[0], rtol=1e-6, atol=1e-9
+    )
+    unweighted = make_classifier("mlp", 0).fit(X, y)
+    assert not np.allclose(unweighted[-1].coefs_[0], by_hand[-1].coefs_[0])
+    assert isinstance(by_hand[-1], MLPClassifier)
+    threshold = make_classifier("logreg", 0, balance="threshold")
+    assert type(threshold).__name__ == "TunedThresholdClassifierCV"
+    assert threshold.scoring == "balanced_accuracy"
+    with pytest.raises(ValueError, match="balance"):
+        make_classifier("logreg", 0, balance="magic")
+
+
+def test_weighted_cnn_raises_minority_recall():
+    X, y = load_digits(return_X_y=True)
+    keep = (y == 0) | (y == 1)
+    X, y = X[keep] / 16, y[keep]
+    # 170 zeros, 6 ones: unweighted, the few ones are easy to ignore.
+    rows = np.concatenate([np.flatnonzero(y == 0)[:170], np.flatnonzero(y == 1)[:6]])
+    test = np.setdiff1d(np.arange(len(y)), rows)
+    settings = dict(image_shape=(1, 8, 8), epochs=2, random_state=0)
+    plain = SmallCNNClassifier(**settings).fit(X[rows], y[rows])
+    weighted = SmallCNNClassifier(class_weight="balanced", **settings).fit(X[rows], y[rows])
+    recall = [np.mean(model.predict(X[test][y[test] == 1]) == 1) for model in (plain, weighted)]
+    assert recall[1] > recall[0]
+    assert plain.n_epochs_ == 2
+    assert SmallCNNClassifier(min_steps=30, **settings).fit(X[rows], y[rows]).n_epochs_ == 10
+
+
+def test_hgb_classifier_runs(tiny_digits):
+    config = tiny_config(tiny_digits, samplers=("none", "none-weighted"), classifier="hgb")
+    result = run_benchmark(config, progress=False)
+    assert [r["status"] for r in result.records] == ["ok", "ok"]
+    assert all(r["acsa"] > 0.5 for r in result.records)
+
+
+def test_error_score_raise_and_numeric(tiny_digits):
+    config = tiny_config(tiny_digits, samplers=("none", "broken"), error_score="raise")
+    with pytest.raises(RuntimeError, match="generator exploded"):
+        run_benchmark(config, extra_samplers=EXTRA, progress=False)
+    config = tiny_config(tiny_digits, samplers=("broken",), error_score=0.0)
+    result = run_benchmark(config, extra_samplers=EXTRA, progress=False)
+    assert result.records[0]["status"] == "failed" and result.records[0]["acsa"] == 0.0
+    assert summarize(result)[0]["acsa_mean"] == 0.0
+    with pytest.raises(ValueError, match="error_score"):
+        run_benchmark(tiny_config(tiny_digits, error_score="ignore"), progress=False)
+
+
+def test_images_default_to_the_cnn(tiny_digits):
+    config = tiny_config(tiny_digits, samplers=("none",), classifier=None, quick=True)
+    result = run_benchmark(config, progress=False)
+    assert result.config.classifier == ("cnn",) and result.records[0]["classifier"] == "cnn"
+    tabular = BenchmarkConfig(
+        dataset="wine", protocol="cv", n_splits=2, samplers=("none",), seeds=(0,)
+    )
+    assert run_benchmark(tabular, progress=False).config.classifier == ("mlp",)
