@@ -57,7 +57,36 @@ GAN_PARAMETERS = """latent_dim : int, default={latent_dim}
         networks as they are. A callback may call ``sampler.generate(...)`` to look at samples
         mid-training: that neither changes the training's random stream nor leaves the
         networks in evaluation mode. Pickling the sampler pickles its callbacks too, so use
-        functions or objects that pickle (not lambdas) if you save it."""
+        functions or objects that pickle (not lambdas) if you save it.
+
+    generated_share : float in [0, 1], default={generated_share}
+        Share of each class's new rows that ``fit_resample`` generates; the rest are copies of
+        the class's real rows drawn at random (as random oversampling makes them). 1 adds only
+        generated rows, 0 is random oversampling. Copies keep the real rare rows weighted next
+        to generated ones, which the generator cannot reproduce exactly from a handful.
+
+    selection : {{"confidence"}} or None, default={selection}
+        Select generated rows in ``fit_resample``: draw ``selection_candidates`` times as many
+        candidates as needed, keep those that ``selection_classifier`` (trained inside
+        ``fit_resample`` on the real training rows) assigns to their intended class, minus
+        near-copies of real rows (see ``near_copy_ratio``), most confident first. If fewer pass
+        than needed, the shortfall is filled with copies of real rows of the class, so class
+        counts stay exact and no rejected row is returned. ``selection_counts_`` says how many
+        candidates each class had, rejected and kept. None keeps every draw. ``generate(y)``
+        always returns plain draws.
+
+    selection_candidates : float >= 1, default={selection_candidates}
+        Candidates drawn per generated row needed when ``selection`` is set.
+
+    selection_classifier : estimator with predict_proba or None, default=None
+        The judge of ``selection``, cloned and fitted on the real rows as the networks see
+        them (scaled to [-1, 1]). None: logistic regression with ``class_weight="balanced"``,
+        so that rare classes are not swamped.
+
+    near_copy_ratio : float >= 0, default={near_copy_ratio}
+        With ``selection``, a candidate closer to a real row of its class than this fraction of
+        the median distance between a real row and its nearest real neighbour of the same class
+        is rejected as a near-copy. 0 rejects none."""
 
 GAN_ATTRIBUTES = """sampling_strategy_ : dict
         Number of samples generated for each class.
@@ -73,6 +102,11 @@ GAN_ATTRIBUTES = """sampling_strategy_ : dict
 
     class_counts_ : ndarray of shape (n_classes,)
         Number of training samples of each class.
+
+    selection_counts_ : dict of str to dict
+        Only with ``selection``: per class label, the number of ``"candidates"`` drawn, rejected
+        as ``"wrong_class"`` or ``"near_copy"``, and ``"kept"`` (the rest of the class's
+        generated rows were filled with copies of real rows) in the last ``fit_resample``.
 
     image_shape_ : tuple of int or None
         ``(C, H, W)`` of the images, None for tabular data.
@@ -99,6 +133,10 @@ GAN_ATTRIBUTES = """sampling_strategy_ : dict
 def sampler_docs(auto_steps=800, **defaults):
     """The substitution values for a GAN sampler with the given default values."""
     defaults["auto_steps"] = auto_steps
+    defaults.setdefault("generated_share", 1.0)
+    defaults.setdefault("selection", "None")
+    defaults.setdefault("selection_candidates", 4.0)
+    defaults.setdefault("near_copy_ratio", 0.1)
     return {
         "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,
         "random_state": _random_state_docstring,

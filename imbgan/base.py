@@ -24,7 +24,7 @@ import torch
 from imblearn.over_sampling.base import BaseOverSampler
 from scipy import sparse
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from tqdm.auto import tqdm
 
@@ -38,6 +38,7 @@ from ._data import (
     normalize_image_shape,
     resampled_index,
 )
+from ._selection import ConfidenceSelector
 from .nets import DataSpec
 
 MAX_SEED = 2**31 - 1
@@ -206,7 +207,8 @@ class BaseImbganSampler(BaseOverSampler):
             [np.full(count, class_index[label]) for label, count in self.sampling_strategy_.items()]
             + [np.empty(0, dtype=np.intp)]
         ).astype(np.intp)
-        X_new = self._generate_rows(new_index, random_state).astype(X_dense.dtype, copy=False)
+        X_new = self._new_rows(X_dense, y_index, new_index, random_state)
+        X_new = X_new.astype(X_dense.dtype, copy=False)
         y_new = np.asarray(self.classes_[new_index], dtype=np.asarray(y).dtype)
 
         if sparse.issparse(X):
@@ -252,6 +254,11 @@ class BaseImbganSampler(BaseOverSampler):
     def _fit_model(self, X, y_index, random_state):
         raise NotImplementedError
 
+    def _new_rows(self, X, y_index, class_index, random_state):
+        """The rows ``fit_resample`` adds: one of each class index in ``class_index``, in that
+        order; ``X`` and ``y_index`` are the validated training rows and their class indices."""
+        return self._generate_rows(class_index, random_state)
+
     def _generate_rows(self, class_index, random_state):
         raise NotImplementedError
 
@@ -282,6 +289,11 @@ class BaseGANSampler(BaseImbganSampler):
         "device": [str, torch.device],
         "verbose": ["verbose"],
         "callbacks": [list, None],
+        "generated_share": [Interval(Real, 0, 1, closed="both")],
+        "selection": [StrOptions({"confidence"}), None],
+        "selection_candidates": [Interval(Real, 1, None, closed="left")],
+        "selection_classifier": [HasMethods(["fit", "predict_proba"]), None],
+        "near_copy_ratio": [Interval(Real, 0, None, closed="left")],
     }
 
     #: Adam's (beta1, beta2); beta1 = 0.5 as recommended for GANs by Radford et al. (DCGAN).
@@ -496,7 +508,8 @@ class BaseGANSampler(BaseImbganSampler):
     def _generate_batch(self, labels):
         return self.generator_(self._sample_latent(len(labels)), labels)
 
-    def _generate_rows(self, class_index, random_state):
+    def _generate_codes(self, class_index, random_state):
+        """Encoded rows (the networks' [-1, 1] space) for class indices, drawn in chunks."""
         seed = int(random_state.randint(MAX_SEED))
         chunks = []
         self._set_train_mode(False)
@@ -505,8 +518,55 @@ class BaseGANSampler(BaseImbganSampler):
             for start in range(0, len(labels), GENERATION_CHUNK):
                 batch = self._generate_batch(labels[start : start + GENERATION_CHUNK])
                 chunks.append(batch.float().cpu().numpy())
-        codes = np.concatenate(chunks) if chunks else np.empty((0, self.spec_.n_features))
-        return self.codec_.decode(codes)
+        return (
+            np.concatenate(chunks)
+            if chunks
+            else np.empty((0, self.spec_.n_features), dtype=np.float32)
+        )
+
+    def _generate_rows(self, class_index, random_state):
+        return self.codec_.decode(self._generate_codes(class_index, random_state))
+
+    def _new_rows(self, X, y_index, class_index, random_state):
+        """Generated rows (selected when ``selection`` is set) and, for ``generated_share`` < 1
+        or candidates that fail selection, copies of real rows of the same class.
+
+        Each class's block holds its generated rows first, then its copies; blocks come in the
+        order of ``class_index``.
+        """
+        if self.generated_share == 1.0 and self.selection is None:
+            return self._generate_rows(class_index, random_state)
+        labels, first = np.unique(class_index, return_index=True)
+        labels = labels[np.argsort(first)]
+        n_new = {label: int((class_index == label).sum()) for label in labels}
+        n_generated = {label: round(self.generated_share * n_new[label]) for label in labels}
+        generated = self._generated_rows_by_class(X, y_index, n_generated, random_state)
+        blocks = []
+        for label in labels:
+            n_copies = n_new[label] - len(generated[label])
+            copies = random_state.choice(np.flatnonzero(y_index == label), n_copies)
+            blocks += [generated[label].astype(X.dtype, copy=False), X[copies]]
+        return np.concatenate(blocks)
+
+    def _generated_rows_by_class(self, X, y_index, n_generated, random_state):
+        """Decoded generated rows per class: ``n_generated[c]`` draws, or with ``selection``
+        the best of ``selection_candidates`` times as many (possibly fewer than asked)."""
+        labels = list(n_generated)
+        if self.selection is None:
+            index = np.repeat(labels, [n_generated[label] for label in labels])
+            rows = self._generate_rows(index, random_state)
+            return {label: rows[index == label] for label in labels}
+        n_candidates = [math.ceil(self.selection_candidates * n_generated[c]) for c in labels]
+        index = np.repeat(labels, n_candidates)
+        candidates = self._generate_codes(index, random_state)
+        selector = ConfidenceSelector(self.selection_classifier, self.near_copy_ratio)
+        selector.fit(self.codec_.encode(X), y_index)
+        kept, counts = selector.select(candidates, index, n_generated)
+        self.selection_counts_ = {
+            name: {self.classes_[c].item(): n for c, n in per_class.items()}
+            for name, per_class in counts.items()
+        }
+        return {label: self.codec_.decode(candidates[kept[label]]) for label in labels}
 
     # ------------------------------------------------------------------ hooks
 

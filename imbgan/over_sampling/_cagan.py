@@ -100,6 +100,11 @@ class CAGANSampler(BaseGANSampler):
         random_state=None,
         verbose=False,
         callbacks=None,
+        generated_share=1.0,
+        selection=None,
+        selection_candidates=4.0,
+        selection_classifier=None,
+        near_copy_ratio=0.1,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -114,6 +119,11 @@ class CAGANSampler(BaseGANSampler):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.generated_share = generated_share
+        self.selection = selection
+        self.selection_candidates = selection_candidates
+        self.selection_classifier = selection_classifier
+        self.near_copy_ratio = near_copy_ratio
 
     def _build_networks(self, spec, data, labels):
         self.generator_ = ConditionalGenerator(spec, self.latent_dim)

@@ -1,0 +1,194 @@
+"""Selection of generated samples and the share of generated rows, as every GAN sampler has them."""
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.datasets import make_classification
+
+from imbgan import BAGANSampler, CAGANSampler, CGANSampler, GAMOSampler
+from imbgan._selection import ConfidenceSelector, typical_neighbour_distance
+
+
+class FavouriteClass(ClassifierMixin, BaseEstimator):
+    """A judge that is certain every row belongs to ``favourite`` (a class index)."""
+
+    def __init__(self, favourite=0):
+        self.favourite = favourite
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        probabilities = np.zeros((len(X), len(self.classes_)))
+        probabilities[:, list(self.classes_).index(self.favourite)] = 1.0
+        return probabilities
+
+
+@pytest.fixture
+def tiny():
+    X, y = make_classification(
+        n_samples=60,
+        n_features=6,
+        n_informative=4,
+        n_classes=3,
+        weights=[0.7, 0.2, 0.1],
+        random_state=0,
+    )
+    return X, y
+
+
+def new_part(X, X_res, y_res):
+    return X_res[len(X) :], y_res[len(X) :]
+
+
+def is_real_row_of(row, X, y, label):
+    return bool(np.any(np.all(X[y == label] == row, axis=1)))
+
+
+@pytest.mark.parametrize("sampler_class", [CGANSampler, CAGANSampler, BAGANSampler, GAMOSampler])
+def test_selection_keeps_exact_counts_and_original_rows(tiny, sampler_class):
+    X, y = tiny
+    sampler = sampler_class(epochs=1, selection="confidence", random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert np.array_equal(X_res[: len(X)], X)
+    counts = np.bincount(y_res)
+    assert len(set(counts)) == 1, counts
+    kept = sampler.selection_counts_["kept"]
+    for label, n_new in sampler.sampling_strategy_.items():
+        assert kept[label] <= n_new
+        assert sampler.selection_counts_["candidates"][label] == int(np.ceil(4.0 * n_new))
+
+
+def test_rejected_candidates_are_never_returned(tiny):
+    """A judge that calls every row class 0 rejects every candidate of classes 1 and 2: their
+    new rows must all be copies of their own real rows, and class 0 needs none."""
+    X, y = tiny
+    sampler = CGANSampler(
+        epochs=1, selection="confidence", selection_classifier=FavouriteClass(0), random_state=0
+    )
+    X_res, y_res = sampler.fit_resample(X, y)
+    X_new, y_new = new_part(X, X_res, y_res)
+    assert set(np.unique(y_new)) == {1, 2}
+    for row, label in zip(X_new, y_new):
+        assert is_real_row_of(row, X, y, label)
+    assert sampler.selection_counts_["kept"] == {1: 0, 2: 0}
+    assert sampler.selection_counts_["wrong_class"][1] == sampler.selection_counts_["candidates"][1]
+
+
+def test_accepted_candidates_are_generated_rows(tiny):
+    """With a judge that accepts class 1 (the only one it predicts) and nothing rejected as a
+    near-copy, every new row of class 1 is generated, none a copy."""
+    X, y = tiny
+    sampler = CGANSampler(
+        epochs=1,
+        selection="confidence",
+        selection_classifier=FavouriteClass(1),
+        near_copy_ratio=0.0,
+        random_state=0,
+    )
+    X_res, y_res = sampler.fit_resample(X, y)
+    X_new, y_new = new_part(X, X_res, y_res)
+    class_1 = X_new[y_new == 1]
+    assert len(class_1) == sampler.sampling_strategy_[1]
+    assert not any(is_real_row_of(row, X, y, 1) for row in class_1)
+    assert all(is_real_row_of(row, X, y, 2) for row in X_new[y_new == 2])
+
+
+def test_near_copy_ratio_rejects_candidates_close_to_real_rows(tiny):
+    X, y = tiny
+    sampler = CGANSampler(
+        epochs=1,
+        selection="confidence",
+        selection_classifier=FavouriteClass(1),
+        near_copy_ratio=1e9,
+        random_state=0,
+    )
+    X_res, y_res = sampler.fit_resample(X, y)
+    counts = sampler.selection_counts_
+    assert counts["kept"][1] == 0
+    assert counts["near_copy"][1] == counts["candidates"][1]
+    X_new, y_new = new_part(X, X_res, y_res)
+    assert all(is_real_row_of(row, X, y, label) for row, label in zip(X_new, y_new))
+
+
+def test_classes_of_one_sample_work_with_selection():
+    X, y = make_classification(n_samples=40, n_features=5, n_classes=2, random_state=1)
+    X = np.vstack([X, X[:1] + 3.0])
+    y = np.append(y, 2)
+    sampler = CAGANSampler(epochs=1, selection="confidence", random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert np.bincount(y_res)[2] == np.bincount(y_res).max()
+    X_new, y_new = new_part(X, X_res, y_res)
+    assert len(X_new[y_new == 2]) == sampler.sampling_strategy_[2]
+
+
+def test_generated_share_zero_is_random_oversampling(tiny):
+    X, y = tiny
+    sampler = CGANSampler(epochs=1, generated_share=0.0, random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    X_new, y_new = new_part(X, X_res, y_res)
+    assert all(is_real_row_of(row, X, y, label) for row, label in zip(X_new, y_new))
+
+
+def test_generated_share_splits_each_class(tiny):
+    X, y = tiny
+    sampler = CGANSampler(epochs=1, generated_share=0.5, random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    X_new, y_new = new_part(X, X_res, y_res)
+    for label, n_new in sampler.sampling_strategy_.items():
+        rows = X_new[y_new == label]
+        copies = sum(is_real_row_of(row, X, y, label) for row in rows)
+        assert len(rows) == n_new
+        assert copies == n_new - round(0.5 * n_new)
+
+
+def test_default_share_and_no_selection_draw_like_generate(tiny):
+    """The defaults add plain generator draws: the same rows as generate() with the same seed."""
+    X, y = tiny
+    sampler = CGANSampler(epochs=1, random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    X_new, y_new = new_part(X, X_res, y_res)
+    assert not any(is_real_row_of(row, X, y, label) for row, label in zip(X_new, y_new))
+
+
+def test_selection_is_deterministic(tiny):
+    X, y = tiny
+    params = dict(epochs=1, selection="confidence", generated_share=0.5, random_state=3)
+    first = CGANSampler(**params).fit_resample(X, y)[0]
+    second = CGANSampler(**params).fit_resample(X, y)[0]
+    assert np.array_equal(first, second)
+
+
+def test_selector_keeps_the_most_confident_of_the_right_class():
+    rng = np.random.RandomState(0)
+    real = np.vstack([rng.normal(-3, 1, (30, 2)), rng.normal(3, 1, (30, 2))])
+    labels = np.repeat([0, 1], 30)
+    selector = ConfidenceSelector(near_copy_ratio=0.0).fit(real, labels)
+    candidates = np.array([[-6.0, -6.0], [-1.0, -1.0], [4.0, 4.0], [-3.0, -3.0]])
+    kept, counts = selector.select(candidates, np.zeros(4, dtype=int), {0: 2})
+    assert kept[0].tolist() == [0, 3]
+    assert counts["wrong_class"][0] == 1
+    assert counts["kept"][0] == 2
+
+
+def test_typical_neighbour_distance_handles_singletons():
+    rows = np.array([[0.0], [1.0], [3.0], [10.0]])
+    assert typical_neighbour_distance(rows, np.array([0, 0, 0, 1])) == 1.0
+    assert typical_neighbour_distance(rows, np.array([0, 1, 2, 3])) == 1.5
+    assert typical_neighbour_distance(rows[:1], np.array([0])) == 0.0
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(generated_share=1.5), "generated_share"),
+        (dict(selection="best"), "selection"),
+        (dict(selection_candidates=0.5), "selection_candidates"),
+        (dict(near_copy_ratio=-1.0), "near_copy_ratio"),
+    ],
+)
+def test_bad_selection_parameters_are_refused(tiny, params, message):
+    X, y = tiny
+    with pytest.raises(ValueError, match=message):
+        CGANSampler(epochs=1, **params).fit_resample(X, y)
