@@ -6,9 +6,9 @@ script does the same on scikit-learn's embedded 8 x 8 digits:
 
 1. a classifier (an RBF support vector machine, about 99 % accurate on digits) is trained on all
    1797 images;
-2. the training set is made imbalanced: class counts fall geometrically from ``--max-per-class``
-   for digit 0 to ``--min-per-class`` for digit 9 (the smallest classes keep a handful of
-   images);
+2. the training set is made imbalanced with :func:`imbgan.datasets.make_imbalanced_split` (the
+   benchmark's ``ir`` protocol): class counts fall geometrically from ``--max-per-class`` for
+   digit 0 to ``--min-per-class`` for digit 9 (the smallest classes keep a handful of images);
 3. each sampler, with its default parameters, runs ``fit_resample`` on the imbalanced set (timed);
 4. ``--n-generated`` images per class are generated and classified; the script prints, per class,
    the fraction recognised as the class they were generated for.
@@ -33,7 +33,7 @@ from sklearn.datasets import load_digits
 from sklearn.svm import SVC
 
 from imbgan import ACGANSampler, BAGANGPSampler, BAGANSampler
-from imbgan.datasets import imbalanced_class_counts
+from imbgan.datasets import make_imbalanced_split
 from imbgan.metrics import generated_accuracy
 
 IMAGE_SHAPE = (1, 8, 8)
@@ -51,14 +51,17 @@ SAMPLERS = {
 
 
 def imbalanced_digits(max_per_class, min_per_class, seed):
-    """Digits with geometrically falling class counts, digit 0 largest, digit 9 smallest."""
+    """All digits, and the training rows of the library's ``ir`` split (GAMO's protocol):
+    geometric class counts from ``max_per_class`` (digit 0) to ``min_per_class`` (digit 9)."""
     X, y = load_digits(return_X_y=True)
-    counts = imbalanced_class_counts(10, max_per_class, max_per_class / min_per_class)
-    rng = np.random.RandomState(seed)
-    keep = np.concatenate(
-        [rng.permutation(np.flatnonzero(y == digit))[:count] for digit, count in enumerate(counts)]
+    X_train, _, y_train, _ = make_imbalanced_split(
+        X,
+        y,
+        imbalance_ratio=max_per_class / min_per_class,
+        max_per_class=max_per_class,
+        random_state=seed,
     )
-    return X, y, X[keep], y[keep]
+    return X, y, X_train, y_train
 
 
 def timed_fit(sampler, X, y):

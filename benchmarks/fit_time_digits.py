@@ -25,21 +25,17 @@ from sklearn.datasets import load_digits
 from sklearn.svm import SVC
 
 import imbgan
-
-# Digits 0..9 keep these many training images (a geometric decay, imbalance ratio 34).
-IMBALANCED_COUNTS = [170, 115, 77, 52, 35, 24, 16, 11, 7, 5]
+from imbgan.datasets import make_imbalanced_split
 
 
 def imbalanced_digits(random_state=0):
+    """The training rows of the library's ``ir`` split (GAMO's protocol): digits 0..9 keep
+    170, 115, 78, 52, 35, 24, 16, 11, 7, 5 images (geometric, imbalance ratio 34)."""
     X, y = load_digits(return_X_y=True)
-    rng = np.random.RandomState(random_state)
-    keep = np.concatenate(
-        [
-            rng.choice(np.flatnonzero(y == digit), n, replace=False)
-            for digit, n in enumerate(IMBALANCED_COUNTS)
-        ]
+    X_train, _, y_train, _ = make_imbalanced_split(
+        X, y, imbalance_ratio=34, max_per_class=170, random_state=random_state
     )
-    return X[keep], y[keep]
+    return X_train, y_train
 
 
 def main():

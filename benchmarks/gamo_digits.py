@@ -1,7 +1,8 @@
 """GAMO's evaluation protocol (Mullick et al., 2019, section 4) at the scale of sklearn's digits.
 
 The paper trains on MNIST with geometric class counts (4000 down to 40) and tests on a balanced
-set of 100 images per class. Here: the 8x8 digits embedded in scikit-learn, training counts
+set of 100 images per class. Here: the 8x8 digits embedded in scikit-learn, split by
+:func:`imbgan.datasets.make_imbalanced_split` (the benchmark's ``ir`` protocol), training counts
 falling geometrically from ``--max-per-class`` to ``max-per-class / --imbalance-ratio``, a
 balanced test set of ``--test-per-class`` other images per class, and one fixed classifier
 (a scikit-learn MLP with fixed settings) trained on the output of each resampler:
@@ -31,35 +32,7 @@ from sklearn.metrics import balanced_accuracy_score
 from sklearn.neural_network import MLPClassifier
 
 from imbgan import GAMOSampler
-
-try:  # The shared split of imbgan.datasets when it is there; the same protocol otherwise.
-    from imbgan.datasets import make_imbalanced_split
-except ImportError:  # pragma: no cover - depends on the checkout
-    make_imbalanced_split = None
-
-
-def geometric_split(X, y, imbalance_ratio, max_per_class, n_test_per_class, random_state):
-    """Imbalanced train set with geometric class counts and a balanced, disjoint test set."""
-    if make_imbalanced_split is not None:
-        return make_imbalanced_split(
-            X,
-            y,
-            imbalance_ratio=imbalance_ratio,
-            max_per_class=max_per_class,
-            n_test_per_class=n_test_per_class,
-            random_state=random_state,
-        )
-    rng = np.random.RandomState(random_state)
-    classes = np.unique(y)
-    exponents = np.arange(len(classes)) / max(1, len(classes) - 1)
-    counts = np.maximum(1, np.round(max_per_class * imbalance_ratio**-exponents)).astype(int)
-    train, test = [], []
-    for label, n_train in zip(classes, counts):
-        rows = rng.permutation(np.flatnonzero(y == label))
-        test.append(rows[:n_test_per_class])
-        train.append(rows[n_test_per_class : n_test_per_class + n_train])
-    train, test = np.sort(np.concatenate(train)), np.sort(np.concatenate(test))
-    return X[train], X[test], y[train], y[test]
+from imbgan.datasets import make_imbalanced_split
 
 
 def fixed_classifier(seed, hidden_layers=(128,)):
@@ -89,8 +62,13 @@ def run(args):
     results = {}  # method -> list of (acsa, gm, fit seconds)
 
     for seed in range(args.seeds):
-        X_train, X_test, y_train, y_test = geometric_split(
-            X, y, args.imbalance_ratio, args.max_per_class, args.test_per_class, seed
+        X_train, X_test, y_train, y_test = make_imbalanced_split(
+            X,
+            y,
+            imbalance_ratio=args.imbalance_ratio,
+            max_per_class=args.max_per_class,
+            n_test_per_class=args.test_per_class,
+            random_state=seed,
         )
         counts = np.bincount(y_train)
         if seed == 0:

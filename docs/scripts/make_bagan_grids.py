@@ -20,7 +20,7 @@ import torch
 from sklearn.datasets import load_digits
 
 from imbgan import BAGANGPSampler, BAGANSampler
-from imbgan.datasets import imbalanced_class_counts
+from imbgan.datasets import make_imbalanced_split
 
 OUTPUT_DIRECTORY = Path(__file__).resolve().parents[1] / "_static"
 N_GENERATED_ROWS = 6
@@ -28,14 +28,13 @@ SEED = 0
 
 
 def imbalanced_digits():
-    """The benchmark's imbalanced digits: counts from 175 (digit 0) down to 5 (digit 9)."""
+    """The benchmark's imbalanced digits: the training rows of the library's ``ir`` split, with
+    counts from 175 (digit 0) down to 5 (digit 9)."""
     X, y = load_digits(return_X_y=True)
-    counts = imbalanced_class_counts(10, 175, 35)
-    rng = np.random.RandomState(SEED)
-    keep = np.concatenate(
-        [rng.permutation(np.flatnonzero(y == digit))[:count] for digit, count in enumerate(counts)]
+    X_train, _, y_train, _ = make_imbalanced_split(
+        X, y, imbalance_ratio=35, max_per_class=175, random_state=SEED
     )
-    return X[keep], y[keep]
+    return X_train, y_train
 
 
 def draw_grid(real, generated, title, path):
