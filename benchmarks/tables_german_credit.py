@@ -26,6 +26,7 @@ Usage::
     python benchmarks/tables_german_credit.py                     # the table as it is
     python benchmarks/tables_german_credit.py --ir 10
     python benchmarks/tables_german_credit.py --samplers CGANSampler --folds 2   # quick look
+    python benchmarks/tables_german_credit.py --continuous-encoding mode-specific
 
 One seed (``--seed``) and one thread per fit by default; prints mean and std over the folds.
 """
@@ -77,7 +78,9 @@ def samplers(names, text_columns, seed, params):
     out = {"none": None, "ros": RandomOverSampler(random_state=seed)}
     out["smotenc"] = SMOTENC(categorical_features=text_columns, random_state=seed)
     for name in names:
-        out[name] = getattr(imbgan, name)(random_state=seed, device="cpu", **params)
+        cls = getattr(imbgan, name)
+        accepted = {k: v for k, v in params.items() if k in cls().get_params()}
+        out[name] = cls(random_state=seed, device="cpu", **accepted)
     return out
 
 
@@ -125,6 +128,12 @@ def main(argv=None):
     parser.add_argument("--ir", type=float, default=None, help="imbalance ratio of training folds")
     parser.add_argument("--samplers", nargs="+", default=GAN_SAMPLERS)
     parser.add_argument("--epochs", default=None, help="override the GAN samplers' epochs")
+    parser.add_argument(
+        "--continuous-encoding",
+        choices=["min-max", "mode-specific"],
+        default=None,
+        help="the GAN samplers' continuous_encoding (those that have it)",
+    )
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -138,11 +147,15 @@ def main(argv=None):
     params = {}
     if args.epochs is not None:
         params["epochs"] = args.epochs if args.epochs == "auto" else int(args.epochs)
+    if args.continuous_encoding is not None:
+        params["continuous_encoding"] = args.continuous_encoding
     print(
         f"data: {args.data.name}, {X.shape[0]} rows, {len(text_columns)} text and "
         f"{X.shape[1] - len(text_columns)} numeric columns, classes "
         f"{dict(zip(labels.tolist(), counts.tolist()))}; {args.folds}-fold stratified CV, seed "
-        f"{args.seed}" + (f", training folds made IR {args.ir:g}" if args.ir else "")
+        f"{args.seed}"
+        + (f", training folds made IR {args.ir:g}" if args.ir else "")
+        + (f", GAN parameters {params}" if params else "")
     )
 
     rng = np.random.RandomState(args.seed)

@@ -163,22 +163,39 @@ class DataCodec:
         Set a decoded value of a feature that holds zeros to exactly 0 when it is closer to 0
         than half the smallest non-zero magnitude of that feature (used for sparse input, so
         that generated rows stay sparse where the data is).
+    mode_specific : bool, default=False
+        CTGAN's mode-specific normalisation of the continuous features (tabular data only): a
+        :class:`~sklearn.mixture.BayesianGaussianMixture` of up to :data:`MAX_MODES` components
+        (Dirichlet-process prior with concentration 0.001, as CTGAN; ``random_state=0``) is
+        fitted to each continuous feature; modes of weight above 0.005 are kept. A value is
+        coded as its mode (one-hot, the most probable mode; CTGAN draws it from the posterior)
+        followed by ``(x - mean) / (4 std)`` of that mode, clipped to +-0.99. So a feature
+        with ``K`` modes takes ``1 + K`` codes: the value code first, then the mode group,
+        which is listed in ``discrete_groups_`` so that the generator emits a distribution
+        over the modes.
 
     Attributes
     ----------
     n_codes_ : int
         Length of one encoded row.
     discrete_groups_ : tuple of (int, int)
-        ``(start, stop)`` of the codes of each discrete feature, in feature order.
+        ``(start, stop)`` of each group of codes that forms one categorical choice: a discrete
+        feature, or the mode of a mode-normalised feature; in feature order.
     """
 
     def __init__(
-        self, per_feature, integer_features=None, discrete_features=None, snap_zeros=False
+        self,
+        per_feature,
+        integer_features=None,
+        discrete_features=None,
+        snap_zeros=False,
+        mode_specific=False,
     ):
         self.per_feature = per_feature
         self.integer_features = integer_features
         self.discrete_features = discrete_features
         self.snap_zeros = snap_zeros
+        self.mode_specific = mode_specific
 
     def fit(self, X):
         X = np.asarray(X)
@@ -187,19 +204,37 @@ class DataCodec:
         if discrete and not self.per_feature:
             raise ValueError("Discrete features need per-feature scaling (tabular data).")
         self.dtype_ = X.dtype
+        if self.mode_specific and not self.per_feature:
+            raise ValueError(
+                "continuous_encoding='mode-specific' is for tables; use 'min-max' for images."
+            )
         self.discrete_index_ = np.array(sorted(discrete), dtype=np.intp)
         self.continuous_index_ = np.setdiff1d(np.arange(n_features), self.discrete_index_)
-        # Where each feature's codes start: one code per continuous feature, k per discrete one.
+        self.modes_ = {}
+        if self.mode_specific:
+            for j in self.continuous_index_:
+                self.modes_[int(j)] = _fit_modes(X[:, j].astype(np.float64))
+        # Where each feature's codes start: one code per continuous feature (plus one per mode
+        # with mode-specific normalisation), k per discrete one.
         widths = np.ones(n_features, dtype=np.intp)
         widths[self.discrete_index_] = [int(discrete[j]) for j in self.discrete_index_]
+        for j, (means, _, _) in self.modes_.items():
+            widths[j] = 1 + len(means)
         starts = np.concatenate([[0], np.cumsum(widths)[:-1]])
         self.n_codes_ = int(widths.sum())
         self.continuous_codes_ = starts[self.continuous_index_]
-        self.discrete_groups_ = tuple(
+        self.mode_groups_ = {
+            j: (int(starts[j]) + 1, int(starts[j] + widths[j])) for j in self.modes_
+        }
+        self.category_groups_ = [
             (int(starts[j]), int(starts[j] + widths[j])) for j in self.discrete_index_
+        ]
+        self.discrete_groups_ = tuple(
+            sorted(self.category_groups_ + list(self.mode_groups_.values()))
         )
         self.discrete_codes_ = np.concatenate(
-            [np.arange(a, b) for a, b in self.discrete_groups_] + [np.empty(0, dtype=np.intp)]
+            [np.arange(starts[j], starts[j] + widths[j]) for j in self.discrete_index_]
+            + [np.empty(0, dtype=np.intp)]
         )
         self.one_hot_ = None
         if len(self.discrete_index_):
@@ -235,7 +270,7 @@ class DataCodec:
 
     def encode(self, X):
         X = np.asarray(X)
-        if not len(self.discrete_index_) and self.n_codes_ == X.shape[1]:
+        if not len(self.discrete_index_) and not self.modes_:
             scaled = (np.asarray(X, dtype=np.float64) - self.low_) / self.span_
             return (scaled * 2.0 - 1.0).astype(np.float32)
         codes = np.empty((X.shape[0], self.n_codes_), dtype=np.float32)
@@ -245,6 +280,16 @@ class DataCodec:
             codes[:, self.discrete_codes_] = self.one_hot_.transform(
                 X[:, self.discrete_index_].astype(np.float64)
             )
+        for j, (means, stds, weights) in self.modes_.items():
+            values = X[:, j].astype(np.float64)
+            # The most probable mode: largest weight times normal density.
+            log_density = (
+                np.log(weights) - np.log(stds) - 0.5 * ((values[:, None] - means) / stds) ** 2
+            )
+            mode = np.argmax(log_density, axis=1)
+            start, stop = self.mode_groups_[j]
+            codes[:, start - 1] = np.clip((values - means[mode]) / (4 * stds[mode]), -0.99, 0.99)
+            codes[:, start:stop] = np.eye(stop - start, dtype=np.float32)[mode]
         return codes
 
     def decode(self, codes):
@@ -252,6 +297,11 @@ class DataCodec:
         continuous = codes[:, self.continuous_codes_] if self.per_feature else codes
         continuous = np.clip(continuous, -1.0, 1.0)
         values = (continuous + 1.0) / 2.0 * self.span_ + self.low_
+        for j, (means, stds, _) in self.modes_.items():
+            start, stop = self.mode_groups_[j]
+            mode = np.argmax(codes[:, start:stop], axis=1)
+            k = int(np.searchsorted(self.continuous_index_, j))
+            values[:, k] = continuous[:, k] * 4 * stds[mode] + means[mode]
         values = np.clip(values, self.low_, self.high_)
         if self.round_mask_.any():
             values[:, self.round_mask_] = np.rint(values[:, self.round_mask_])
@@ -261,9 +311,36 @@ class DataCodec:
             return values.astype(self.dtype_)
         rows = np.empty((codes.shape[0], len(self.continuous_index_) + len(self.discrete_index_)))
         rows[:, self.continuous_index_] = values
-        for j, (start, stop) in zip(self.discrete_index_, self.discrete_groups_):
+        for j, (start, stop) in zip(self.discrete_index_, self.category_groups_):
             rows[:, j] = np.argmax(codes[:, start:stop], axis=1)
         return rows.astype(self.dtype_)
+
+
+#: Most modes a feature gets with mode-specific normalisation (CTGAN's default).
+MAX_MODES = 10
+
+
+def _fit_modes(values):
+    """Means, standard deviations and weights of the modes of one feature (CTGAN's
+    mode-specific normalisation): a Dirichlet-process Gaussian mixture, components above
+    weight 0.005."""
+    from sklearn.mixture import BayesianGaussianMixture
+
+    n_distinct = len(np.unique(values))
+    if n_distinct < 2:
+        return np.array([values[0]]), np.array([1.0]), np.array([1.0])
+    mixture = BayesianGaussianMixture(
+        n_components=min(MAX_MODES, n_distinct),
+        weight_concentration_prior_type="dirichlet_process",
+        weight_concentration_prior=0.001,
+        max_iter=100,
+        random_state=0,
+    ).fit(values[:, None])
+    keep = mixture.weights_ > 0.005
+    means = mixture.means_[keep, 0]
+    stds = np.sqrt(mixture.covariances_[keep].reshape(-1))
+    stds = np.maximum(stds, 1e-6 * (values.max() - values.min()) + 1e-12)
+    return means, stds, mixture.weights_[keep] / mixture.weights_[keep].sum()
 
 
 # --------------------------------------------------------------------------- mixed-type tables

@@ -25,6 +25,15 @@ CATEGORICAL_FEATURES = """categorical_features : array-like of int, str or bool,
         generated row gets one category drawn from it, in the column's own dtype (see
         :ref:`mixed_tables`). Not for sparse ``X`` or images."""
 
+CONTINUOUS_ENCODING = """continuous_encoding : {"min-max", "mode-specific"}, default="min-max"
+        How the networks see the numeric columns of a table. ``"min-max"``: each column scaled
+        to [-1, 1]. ``"mode-specific"``: CTGAN's mode-specific normalisation (Xu et al.,
+        2019): a Bayesian Gaussian mixture of up to 10 modes per column; a value is coded as
+        its most probable mode (one-hot; the generator emits a distribution over the modes)
+        and its offset from that mode's mean in units of 4 standard deviations. It is meant
+        for columns with several modes; see :ref:`mixed_tables` for what it measured. Tables
+        only."""
+
 GAN_PARAMETERS = """latent_dim : int, default={latent_dim}
         Size of the generator's latent vector ``z``.
 
@@ -142,6 +151,7 @@ def sampler_docs(auto_steps=800, **defaults):
         "random_state": _random_state_docstring,
         "image_shape": IMAGE_SHAPE,
         "categorical_features": CATEGORICAL_FEATURES,
+        "continuous_encoding": CONTINUOUS_ENCODING,
         "gan_parameters": GAN_PARAMETERS.format(**defaults),
         "gan_attributes": GAN_ATTRIBUTES,
     }

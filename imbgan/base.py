@@ -319,6 +319,7 @@ class BaseGANSampler(BaseImbganSampler):
             integer_features=self._integer_features,
             discrete_features=None if table is None else table.discrete_sizes,
             snap_zeros=getattr(self, "_sparse_input", False),
+            mode_specific=getattr(self, "continuous_encoding", "min-max") == "mode-specific",
         ).fit(X)
         self.spec_ = DataSpec(
             self.codec_.n_codes_,

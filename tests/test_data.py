@@ -150,3 +150,26 @@ def test_resampled_index_continues_the_index():
     assert resampled_index(pd.RangeIndex(3), 2).equals(pd.RangeIndex(5))
     assert resampled_index(pd.Index([7, 3, 5]), 2).tolist() == [7, 3, 5, 8, 9]
     assert resampled_index(pd.Index(["a", "b"]), 2).tolist() == ["a", "b", 2, 3]
+
+
+def test_mode_specific_codec_finds_the_modes_and_round_trips():
+    rng = np.random.RandomState(0)
+    bimodal = np.r_[rng.normal(0, 1, 300), rng.normal(20, 1, 100)]
+    X = np.c_[bimodal, rng.randint(0, 3, 400)]
+    codec = DataCodec(per_feature=True, discrete_features={1: 3}, mode_specific=True).fit(X)
+    means, stds, weights = codec.modes_[0]
+    assert len(means) == 2
+    np.testing.assert_allclose(np.sort(means), [0, 20], atol=0.5)
+    np.testing.assert_allclose(np.sort(weights), [0.25, 0.75], atol=0.02)
+    # Feature 0: its value code, then its 2 mode codes; feature 1: 3 category codes.
+    assert codec.n_codes_ == 6 and codec.discrete_groups_ == ((1, 3), (3, 6))
+    codes = codec.encode(X)
+    assert np.abs(codes[:, 0]).max() <= 0.99
+    modes = codes[:, 1:3].argmax(1)
+    assert (modes == (bimodal > 10)).all() or (modes == (bimodal <= 10)).all()
+    np.testing.assert_allclose(codec.decode(codes), X, atol=1e-5)
+
+
+def test_mode_specific_is_for_tables_only():
+    with pytest.raises(ValueError, match="continuous_encoding='mode-specific' is for tables"):
+        DataCodec(per_feature=False, mode_specific=True).fit(np.zeros((3, 4)))

@@ -129,6 +129,24 @@ def test_categorical_features_by_name_index_or_mask(spec, frame):
     assert set(X_res["region"].iloc[len(X) :]) <= {3, 7, 11}
 
 
+@pytest.mark.parametrize(
+    "cls",
+    [c for c in gan_sampler_classes() if "continuous_encoding" in c().get_params()],
+    ids=lambda c: c.__name__,
+)
+def test_mode_specific_normalisation_round_trips(cls, frame):
+    X, y = frame
+    sampler = cls(**TINY, continuous_encoding="mode-specific")
+    X_res, _ = sampler.fit_resample(X, y)
+    assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+    pd.testing.assert_frame_equal(X_res.iloc[: len(X)], X)
+    new = X_res.iloc[len(X) :]
+    for column in ["doors", "region", "price", "km"]:
+        assert new[column].between(X[column].min(), X[column].max()).all(), column
+    # Each of the 4 numeric columns adds a group of mode codes to the 5 categorical groups.
+    assert len(sampler.codec_.discrete_groups_) == 5 + 4
+
+
 def test_integer_coded_categories_in_a_numeric_array():
     rng = np.random.RandomState(0)
     X = np.c_[rng.choice([5, 50, 500], 40), rng.normal(size=40)]

@@ -194,7 +194,7 @@ def main(argv=None):
     -------
     exit_code : int
         0 when every requested cell ran, 1 when some failed or none could run (every sampler
-        skipped), 2 for bad arguments.
+        skipped), 2 for bad arguments, 130 when interrupted (Ctrl-C or SIGTERM).
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -225,6 +225,10 @@ def main(argv=None):
     )
     try:
         result = run_benchmark(config, progress=not args.no_progress)
+    except KeyboardInterrupt:
+        # Ctrl-C or SIGTERM: run_benchmark has stopped the workers; nothing is written.
+        print("\nInterrupted: the workers were stopped; no results written.", file=sys.stderr)
+        return 130
     except (ValueError, FileNotFoundError) as exc:
         # Bad data set, protocol settings or sampler names: say so without a traceback.
         parser.error(str(exc))

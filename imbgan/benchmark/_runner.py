@@ -10,8 +10,11 @@ sampler's ``fit_resample`` timed on its own), joblib runs the cells, and pandas 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import numbers
+import signal
+import threading
 import time
 import traceback
 import warnings
@@ -673,6 +676,28 @@ def default_samplers(image_shape, specs=None, X=None, y=None):
     ]
 
 
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """Treat SIGTERM like Ctrl-C while cells run, so that both stop the workers.
+
+    Python's default SIGTERM ends the process at once, leaving worker processes to finish
+    their cells; raising KeyboardInterrupt instead runs the same clean-up as Ctrl-C. Only in
+    the main thread (signal handlers cannot be set elsewhere); the previous handler is restored.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _iterate_parallel(tasks, n_jobs):
     """Results as cells finish where the joblib backend allows it, else all at the end."""
     try:
@@ -752,12 +777,20 @@ def run_benchmark(config, *, extra_samplers=None, progress=True):
     )
     records = []
     order = {name: index for index, name in enumerate(config.classifier)}
-    with tqdm(total=len(cells), desc="benchmark cells", unit="cell", disable=not progress) as bar:
-        for cell_records in _iterate_parallel(tasks, config.n_jobs):
-            records.extend(cell_records)
-            record = cell_records[0]
-            bar.set_postfix_str(f"{record['sampler']} seed {record['seed']}: {record['status']}")
-            bar.update(1)
+    bar = tqdm(total=len(cells), desc="benchmark cells", unit="cell", disable=not progress)
+    with bar, _sigterm_as_interrupt():
+        results = _iterate_parallel(tasks, config.n_jobs)
+        try:
+            for cell_records in results:
+                records.extend(cell_records)
+                first = cell_records[0]
+                bar.set_postfix_str(f"{first['sampler']} seed {first['seed']}: {first['status']}")
+                bar.update(1)
+        finally:
+            # Ctrl-C, SIGTERM or error_score="raise": closing joblib's generator aborts the
+            # cells still queued or running and stops the workers.
+            if hasattr(results, "close"):
+                results.close()
     records.sort(key=lambda record: (record["cell"], order[record["classifier"]]))
     return BenchmarkResult(
         config=dataclasses.replace(config, samplers=tuple(requested)),

@@ -43,6 +43,8 @@ class ACGANSampler(BaseGANSampler):
 
     {categorical_features}
 
+    {continuous_encoding}
+
     {gan_parameters}
 
     loss : {{"lsgan", "bce"}}, default="lsgan"
@@ -97,6 +99,7 @@ class ACGANSampler(BaseGANSampler):
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
         "categorical_features": ["array-like", None],
+        "continuous_encoding": [StrOptions({"min-max", "mode-specific"})],
         "loss": [StrOptions({"lsgan", "bce"})],
         "classification_weight": [Interval(Real, 0, None, closed="left")],
         "fake_classification": ["boolean"],
@@ -109,6 +112,7 @@ class ACGANSampler(BaseGANSampler):
         sampling_strategy="auto",
         image_shape=None,
         categorical_features=None,
+        continuous_encoding="min-max",
         latent_dim=64,
         epochs="auto",
         batch_size=64,
@@ -130,6 +134,7 @@ class ACGANSampler(BaseGANSampler):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
         self.categorical_features = categorical_features
+        self.continuous_encoding = continuous_encoding
         self.latent_dim = latent_dim
         self.epochs = epochs
         self.batch_size = batch_size

@@ -129,6 +129,8 @@ class BAGANSampler(BaseGANSampler):
 
     {categorical_features}
 
+    {continuous_encoding}
+
     {gan_parameters}
 
     autoencoder_epochs : int or None, default=None
@@ -206,6 +208,7 @@ class BAGANSampler(BaseGANSampler):
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
         "categorical_features": ["array-like", None],
+        "continuous_encoding": [StrOptions({"min-max", "mode-specific"})],
         "autoencoder_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "covariance_estimator": [StrOptions(set(COVARIANCE_ESTIMATORS))],
     }
@@ -216,6 +219,7 @@ class BAGANSampler(BaseGANSampler):
         sampling_strategy="auto",
         image_shape=None,
         categorical_features=None,
+        continuous_encoding="min-max",
         latent_dim=32,
         epochs="auto",
         batch_size=64,
@@ -235,6 +239,7 @@ class BAGANSampler(BaseGANSampler):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
         self.categorical_features = categorical_features
+        self.continuous_encoding = continuous_encoding
         self.latent_dim = latent_dim
         self.epochs = epochs
         self.batch_size = batch_size

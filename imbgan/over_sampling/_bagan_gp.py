@@ -7,7 +7,7 @@ from numbers import Integral, Real
 
 import torch
 from imblearn.utils import Substitution
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 from torch.nn import functional as F
 
@@ -129,6 +129,8 @@ class BAGANGPSampler(BaseGANSampler):
 
     {categorical_features}
 
+    {continuous_encoding}
+
     {gan_parameters}
 
     autoencoder_epochs : int or None, default=10
@@ -207,6 +209,7 @@ class BAGANGPSampler(BaseGANSampler):
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
         "categorical_features": ["array-like", None],
+        "continuous_encoding": [StrOptions({"min-max", "mode-specific"})],
         "autoencoder_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "n_critic": [Interval(Integral, 1, None, closed="left")],
         "gp_weight": [Interval(Real, 0, None, closed="left")],
@@ -226,6 +229,7 @@ class BAGANGPSampler(BaseGANSampler):
         sampling_strategy="auto",
         image_shape=None,
         categorical_features=None,
+        continuous_encoding="min-max",
         latent_dim=32,
         epochs="auto",
         batch_size=64,
@@ -247,6 +251,7 @@ class BAGANGPSampler(BaseGANSampler):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
         self.categorical_features = categorical_features
+        self.continuous_encoding = continuous_encoding
         self.latent_dim = latent_dim
         self.epochs = epochs
         self.batch_size = batch_size

@@ -34,6 +34,8 @@ class CAGANSampler(BaseGANSampler):
 
     {categorical_features}
 
+    {continuous_encoding}
+
     {gan_parameters}
 
     loss : {{"lsgan", "bce"}}, default="lsgan"
@@ -80,6 +82,7 @@ class CAGANSampler(BaseGANSampler):
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
         "categorical_features": ["array-like", None],
+        "continuous_encoding": [StrOptions({"min-max", "mode-specific"})],
         "loss": [StrOptions({"lsgan", "bce"})],
         "mixed_batch": ["boolean"],
     }
@@ -90,6 +93,7 @@ class CAGANSampler(BaseGANSampler):
         sampling_strategy="auto",
         image_shape=None,
         categorical_features=None,
+        continuous_encoding="min-max",
         latent_dim=64,
         epochs="auto",
         batch_size=64,
@@ -109,6 +113,7 @@ class CAGANSampler(BaseGANSampler):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
         self.categorical_features = categorical_features
+        self.continuous_encoding = continuous_encoding
         self.latent_dim = latent_dim
         self.epochs = epochs
         self.batch_size = batch_size

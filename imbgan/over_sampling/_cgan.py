@@ -39,6 +39,8 @@ class CGANSampler(BaseGANSampler):
 
     {categorical_features}
 
+    {continuous_encoding}
+
     {gan_parameters}
 
     loss : {{"lsgan", "bce", "wgan-gp"}}, default="lsgan"
@@ -105,6 +107,7 @@ class CGANSampler(BaseGANSampler):
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
         "categorical_features": ["array-like", None],
+        "continuous_encoding": [StrOptions({"min-max", "mode-specific"})],
         "loss": [StrOptions({"lsgan", "bce", "wgan-gp"})],
         "conditioning": [StrOptions({"input", "features"})],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
@@ -119,6 +122,7 @@ class CGANSampler(BaseGANSampler):
         sampling_strategy="auto",
         image_shape=None,
         categorical_features=None,
+        continuous_encoding="min-max",
         latent_dim=64,
         epochs="auto",
         batch_size=64,
@@ -142,6 +146,7 @@ class CGANSampler(BaseGANSampler):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
         self.categorical_features = categorical_features
+        self.continuous_encoding = continuous_encoding
         self.latent_dim = latent_dim
         self.epochs = epochs
         self.batch_size = batch_size
