@@ -30,10 +30,11 @@ from imbgan.datasets import make_imbalanced_split
 
 def imbalanced_digits(random_state=0):
     """The training rows of the library's ``ir`` split (GAMO's protocol): digits 0..9 keep
-    170, 115, 78, 52, 35, 24, 16, 11, 7, 5 images (geometric, imbalance ratio 34)."""
+    170, 115, 77, 52, 35, 24, 16, 11, 7, 5 images (geometric; a ratio of 34.5 rounds to
+    these counts, 170 / 5 = 34)."""
     X, y = load_digits(return_X_y=True)
     X_train, _, y_train, _ = make_imbalanced_split(
-        X, y, imbalance_ratio=34, max_per_class=170, random_state=random_state
+        X, y, imbalance_ratio=34.5, max_per_class=170, random_state=random_state
     )
     return X_train, y_train
 
