@@ -103,7 +103,7 @@ html_show_sourcelink = True
 # -- Every public name must be in the API reference ------------------------------------------------
 
 #: Modules whose ``__all__`` the API reference must cover.
-PUBLIC_MODULES = ("imbgan", "imbgan.metrics", "imbgan.datasets")
+PUBLIC_MODULES = ("imbgan", "imbgan.metrics", "imbgan.datasets", "imbgan.model_selection")
 #: Public names that are not documented as objects of their own.
 NOT_DOCUMENTED = {"__version__"}
 
