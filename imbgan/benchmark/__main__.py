@@ -28,7 +28,8 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 
 def build_parser():
-    """The argument parser of the command line."""
+    """The argument parser of the command line (long, as it is one ``add_argument`` per
+    option, grouped as ``--help`` shows them)."""
     parser = argparse.ArgumentParser(
         prog="imbgan-benchmark",
         description=(

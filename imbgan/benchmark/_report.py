@@ -346,6 +346,28 @@ def environment():
     }
 
 
+def _summary_markdown(result, summary, env, command):
+    """The lines of ``summary.md`` before the quality section: command, setting, table."""
+    lines = ["# imbgan benchmark", ""]
+    if command:
+        lines += ["```", command, "```", ""]
+    lines += [
+        f"Data set `{result.config.dataset}`, protocol `{result.config.protocol}`, "
+        f"classifier{'s' if len(_classifiers(result)) > 1 else ''} "
+        f"{', '.join(f'`{name}`' for name in _classifiers(result))}, "
+        f"seeds {list(result.config.seeds)}; {env['date']}, "
+        f"{env['platform']}, {env['cpu_count']} CPUs, torch {env['torch']}; "
+        f"wall time {result.wall_time:.0f} s.",
+        "",
+        "ACSA, GM and minority recall: mean ± std over cells; fit time: mean seconds of "
+        "`fit_resample`.",
+        "",
+        format_table(summary, markdown=True),
+        "",
+    ]
+    return lines
+
+
 def write_results(result, out_dir, command=None):
     """Write the summary (CSV, JSON, Markdown, PNG), the per-cell records and, when measured,
     the quality tables and sample grids.
@@ -403,23 +425,7 @@ def write_results(result, out_dir, command=None):
             allow_nan=False,
         )
 
-    lines = ["# imbgan benchmark", ""]
-    if command:
-        lines += ["```", command, "```", ""]
-    lines += [
-        f"Data set `{result.config.dataset}`, protocol `{result.config.protocol}`, "
-        f"classifier{'s' if len(_classifiers(result)) > 1 else ''} "
-        f"{', '.join(f'`{name}`' for name in _classifiers(result))}, "
-        f"seeds {list(result.config.seeds)}; {env['date']}, "
-        f"{env['platform']}, {env['cpu_count']} CPUs, torch {env['torch']}; "
-        f"wall time {result.wall_time:.0f} s.",
-        "",
-        "ACSA, GM and minority recall: mean ± std over cells; fit time: mean seconds of "
-        "`fit_resample`.",
-        "",
-        format_table(summary, markdown=True),
-        "",
-    ]
+    lines = _summary_markdown(result, summary, env, command)
     if quality:
         paths["quality_csv"] = out_dir / "quality.csv"
         paths["quality_md"] = out_dir / "quality.md"

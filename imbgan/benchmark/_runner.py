@@ -676,6 +676,40 @@ def default_samplers(image_shape, specs=None, X=None, y=None):
     ]
 
 
+def _fit_judge(config, data, threads):
+    """The classifier that judges generated images with ``--quality`` (else None): the first
+    classifier, trained on the whole data set before any row is dropped, as in BAGAN."""
+    if not config.quality or data.image_shape is None:
+        return None
+    with threadpool_limits(limits=threads), warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=ConvergenceWarning)
+        return make_classifier(
+            config.classifier[0], 0, data.image_shape, config.quick, config.device
+        ).fit(data.X, data.y)
+
+
+def _collect(tasks, n_cells, n_jobs, progress):
+    """Run the cells' tasks with joblib and gather their records, with a progress bar."""
+    from tqdm.auto import tqdm
+
+    records = []
+    bar = tqdm(total=n_cells, desc="benchmark cells", unit="cell", disable=not progress)
+    with bar, _sigterm_as_interrupt():
+        results = _iterate_parallel(tasks, n_jobs)
+        try:
+            for cell_records in results:
+                records.extend(cell_records)
+                first = cell_records[0]
+                bar.set_postfix_str(f"{first['sampler']} seed {first['seed']}: {first['status']}")
+                bar.update(1)
+        finally:
+            # Ctrl-C, SIGTERM or error_score="raise": closing joblib's generator aborts the
+            # cells still queued or running and stops the workers.
+            if hasattr(results, "close"):
+                results.close()
+    return records
+
+
 @contextlib.contextmanager
 def _sigterm_as_interrupt():
     """Treat SIGTERM like Ctrl-C while cells run, so that both stop the workers.
@@ -726,8 +760,6 @@ def run_benchmark(config, *, extra_samplers=None, progress=True):
         Summarise it with :func:`imbgan.benchmark.summarize` and write it with
         :func:`imbgan.benchmark.write_results`.
     """
-    from tqdm.auto import tqdm
-
     started = time.perf_counter()
     config = resolve_config(config)
     specs = {**builtin_sampler_specs(), **(extra_samplers or {})}
@@ -751,16 +783,7 @@ def run_benchmark(config, *, extra_samplers=None, progress=True):
     cells = plan_cells(runnable, protocol_splits(config, data))
 
     threads = config.threads_per_cell or _DEFAULT_THREADS_PER_CELL
-    judge = None
-    if config.quality and data.image_shape is not None:
-        # BAGAN's judge is trained on the whole data set, before any row is dropped.
-        with threadpool_limits(limits=threads), warnings.catch_warnings():
-            warnings.simplefilter("ignore", category=ConvergenceWarning)
-            # With several classifiers, the first one judges the generated samples.
-            judge = make_classifier(
-                config.classifier[0], 0, data.image_shape, config.quick, config.device
-            ).fit(data.X, data.y)
-
+    judge = _fit_judge(config, data, threads)
     first_seed = config.seeds[0]
     tasks = (
         delayed(run_cell)(
@@ -775,22 +798,8 @@ def run_benchmark(config, *, extra_samplers=None, progress=True):
         )
         for cell, split in cells
     )
-    records = []
+    records = _collect(tasks, len(cells), config.n_jobs, progress)
     order = {name: index for index, name in enumerate(config.classifier)}
-    bar = tqdm(total=len(cells), desc="benchmark cells", unit="cell", disable=not progress)
-    with bar, _sigterm_as_interrupt():
-        results = _iterate_parallel(tasks, config.n_jobs)
-        try:
-            for cell_records in results:
-                records.extend(cell_records)
-                first = cell_records[0]
-                bar.set_postfix_str(f"{first['sampler']} seed {first['seed']}: {first['status']}")
-                bar.update(1)
-        finally:
-            # Ctrl-C, SIGTERM or error_score="raise": closing joblib's generator aborts the
-            # cells still queued or running and stops the workers.
-            if hasattr(results, "close"):
-                results.close()
     records.sort(key=lambda record: (record["cell"], order[record["classifier"]]))
     return BenchmarkResult(
         config=dataclasses.replace(config, samplers=tuple(requested)),
