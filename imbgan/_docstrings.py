@@ -95,7 +95,12 @@ GAN_PARAMETERS = """latent_dim : int, default={latent_dim}
     near_copy_ratio : float >= 0, default={near_copy_ratio}
         With ``selection``, a candidate closer to a real row of its class than this fraction of
         the median distance between a real row and its nearest real neighbour of the same class
-        is rejected as a near-copy. 0 rejects none."""
+        is rejected as a near-copy. 0 rejects none.
+
+    generator_ema : float in [0, 1) or None, default={generator_ema}
+        Decay of an exponential moving average of the generator's weights (and batch-norm
+        statistics) over the adversarial steps; the sampler then draws with the averaged
+        weights (Yazici et al., 2019). None draws with the weights of the last step."""
 
 GAN_ATTRIBUTES = """sampling_strategy_ : dict
         Number of samples generated for each class.
@@ -146,6 +151,7 @@ def sampler_docs(auto_steps=800, **defaults):
     defaults.setdefault("selection", "None")
     defaults.setdefault("selection_candidates", 4.0)
     defaults.setdefault("near_copy_ratio", 0.1)
+    defaults.setdefault("generator_ema", "None")
     return {
         "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,
         "random_state": _random_state_docstring,

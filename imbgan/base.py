@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -26,6 +27,7 @@ from scipy import sparse
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm.auto import tqdm
 
 from ._data import (
@@ -75,14 +77,61 @@ def resolve_device(device):
     return resolved
 
 
+#: cuBLAS workspace settings under which PyTorch accepts cuBLAS calls as deterministic.
+DETERMINISTIC_CUBLAS_CONFIGS = (":4096:8", ":16:8")
+
+
+@contextmanager
+def deterministic_torch(enabled=True):
+    """Run a block with PyTorch's deterministic-algorithm settings, restoring the caller's after.
+
+    Inside the block: :func:`torch.use_deterministic_algorithms` is on (``warn_only=True``
+    unless the caller had already switched it on strictly: an operation without a
+    deterministic implementation warns rather than stopping a fit), cuDNN picks deterministic
+    algorithms without benchmarking (``torch.backends.cudnn.deterministic = True``,
+    ``benchmark = False``), and ``CUBLAS_WORKSPACE_CONFIG`` is ``":4096:8"`` unless it already
+    holds a deterministic value. These are process-wide settings: another thread running
+    PyTorch at the same time sees them too.
+
+    Parameters
+    ----------
+    enabled : bool, default=True
+        False runs the block with the settings untouched.
+    """
+    if not enabled:
+        yield
+        return
+    cudnn = torch.backends.cudnn
+    was_on = torch.are_deterministic_algorithms_enabled()
+    was_warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    saved_cudnn = (cudnn.deterministic, cudnn.benchmark)
+    saved_cublas = os.environ.get("CUBLAS_WORKSPACE_CONFIG")
+    try:
+        torch.use_deterministic_algorithms(True, warn_only=was_warn_only if was_on else True)
+        cudnn.deterministic, cudnn.benchmark = True, False
+        if saved_cublas not in DETERMINISTIC_CUBLAS_CONFIGS:
+            os.environ["CUBLAS_WORKSPACE_CONFIG"] = DETERMINISTIC_CUBLAS_CONFIGS[0]
+        yield
+    finally:
+        torch.use_deterministic_algorithms(was_on, warn_only=was_warn_only)
+        cudnn.deterministic, cudnn.benchmark = saved_cudnn
+        if saved_cublas is None:
+            os.environ.pop("CUBLAS_WORKSPACE_CONFIG", None)
+        else:
+            os.environ["CUBLAS_WORKSPACE_CONFIG"] = saved_cublas
+
+
 @contextmanager
 def seeded_torch(seed, device):
     """Run a block with torch's global generators seeded, restoring the caller's state after.
 
-    Forking keeps a sampler from disturbing the random stream of the user's own torch code.
+    Forking keeps a sampler from disturbing the random stream of the user's own torch code. On
+    a CUDA device the block also runs under :func:`deterministic_torch`, so that the same seed
+    gives the same result on the same GPU (the CPU is deterministic for a given thread count
+    without it).
     """
     cuda_devices = [device] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=cuda_devices):
+    with torch.random.fork_rng(devices=cuda_devices), deterministic_torch(bool(cuda_devices)):
         torch.manual_seed(seed)
         yield
 
@@ -294,6 +343,7 @@ class BaseGANSampler(BaseImbganSampler):
         "selection_candidates": [Interval(Real, 1, None, closed="left")],
         "selection_classifier": [HasMethods(["fit", "predict_proba"]), None],
         "near_copy_ratio": [Interval(Real, 0, None, closed="left")],
+        "generator_ema": [Interval(Real, 0, 1, closed="left"), None],
     }
 
     #: Adam's (beta1, beta2); beta1 = 0.5 as recommended for GANs by Radford et al. (DCGAN).
@@ -337,23 +387,35 @@ class BaseGANSampler(BaseImbganSampler):
             for module in modules.values():
                 module.to(self.device_)
             self._optimizers = {
-                name: torch.optim.Adam(
-                    module.parameters(), lr=self._learning_rate_for(name), betas=self._adam_betas
-                )
-                for name, module in modules.items()
+                name: self._make_optimizer(name, module) for name, module in modules.items()
             }
             self.history_ = {}
             self._discriminator_steps = 0
             try:
                 self._before_adversarial_training(data, labels)
+                self._start_generator_average(modules.get("generator"))
                 self._set_train_mode(True)
                 self._run_epochs(self._train_step, data, labels, self.n_epochs_, "GAN", callbacks)
+                self._finish_generator_average(modules.get("generator"))
             finally:
                 # Optimiser state and training-only tensors are not part of the fitted model
                 # (and a GPU tensor in a pickle would not load on a CPU-only machine).
-                for name in ("_optimizers", *self._training_only_attributes):
+                for name in ("_optimizers", "_generator_average", *self._training_only_attributes):
                     self.__dict__.pop(name, None)
                 self._set_train_mode(False)
+
+    def _make_optimizer(self, name, module):
+        """Adam for the parameters of ``module`` (a method may override, e.g. for sparse ones).
+
+        On CUDA the fused implementation updates every parameter of the module in a few
+        kernels, with its step counts on the device, so an update needs no host round trip. On
+        the CPU the multi-tensor ("foreach") one: it gives the same numbers, bit for bit, as the
+        default per-parameter loop, in fewer operations (fused differs in the last bits).
+        """
+        options = {"fused": True} if self.device_.type == "cuda" else {"foreach": True}
+        return torch.optim.Adam(
+            module.parameters(), lr=self._learning_rate_for(name), betas=self._adam_betas, **options
+        )
 
     def _learning_rate_for(self, optimizer_name):
         rate = self.learning_rate
@@ -452,11 +514,34 @@ class BaseGANSampler(BaseImbganSampler):
         self._run_epochs(self._autoencoder_step, data, labels, n_epochs, "autoencoder")
 
     def _update(self, optimizer_name, loss):
-        """One optimiser step of ``optimizer_name`` on ``loss``."""
+        """One optimiser step of ``optimizer_name`` on ``loss``; after a generator step the
+        moving average of the generator's weights follows (``generator_ema``)."""
         optimizer = self._optimizers[optimizer_name]
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
+        average = self.__dict__.get("_generator_average")
+        if average is not None and optimizer_name == "generator":
+            average.update_parameters(average.live_module)
+
+    def _start_generator_average(self, generator):
+        """With ``generator_ema``, start an exponential moving average of the weights (and
+        batch-norm statistics) of the module the ``"generator"`` optimiser trains (Yazici et
+        al., 2019: the average of a GAN's iterates draws better samples than the last one)."""
+        if self.generator_ema is None or generator is None:
+            return
+        average = AveragedModel(
+            generator, multi_avg_fn=get_ema_multi_avg_fn(self.generator_ema), use_buffers=True
+        )
+        # Kept out of vars(self)'s module scan: a plain attribute of the average, not a submodule.
+        object.__setattr__(average, "live_module", generator)
+        self._generator_average = average
+
+    def _finish_generator_average(self, generator):
+        """Put the averaged weights into the generator that draws the samples."""
+        average = self.__dict__.get("_generator_average")
+        if average is not None:
+            generator.load_state_dict(average.module.state_dict())
 
     def _set_train_mode(self, training):
         for module in self._modules().values():

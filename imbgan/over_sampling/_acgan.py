@@ -130,6 +130,7 @@ class ACGANSampler(BaseGANSampler):
         selection_candidates=4.0,
         selection_classifier=None,
         near_copy_ratio=0.1,
+        generator_ema=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -152,6 +153,7 @@ class ACGANSampler(BaseGANSampler):
         self.selection_candidates = selection_candidates
         self.selection_classifier = selection_classifier
         self.near_copy_ratio = near_copy_ratio
+        self.generator_ema = generator_ema
 
     def _build_networks(self, spec, data, labels):
         self.generator_ = ConditionalGenerator(spec, self.latent_dim)

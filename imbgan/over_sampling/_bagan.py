@@ -235,6 +235,7 @@ class BAGANSampler(BaseGANSampler):
         selection_candidates=4.0,
         selection_classifier=None,
         near_copy_ratio=0.1,
+        generator_ema=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -255,6 +256,7 @@ class BAGANSampler(BaseGANSampler):
         self.selection_candidates = selection_candidates
         self.selection_classifier = selection_classifier
         self.near_copy_ratio = near_copy_ratio
+        self.generator_ema = generator_ema
 
     def _build_networks(self, spec, data, labels):
         # No batch normalisation in the encoder / discriminator trunk, as in the authors' code:

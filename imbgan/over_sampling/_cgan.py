@@ -142,6 +142,7 @@ class CGANSampler(BaseGANSampler):
         selection_candidates=4.0,
         selection_classifier=None,
         near_copy_ratio=0.1,
+        generator_ema=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -166,6 +167,7 @@ class CGANSampler(BaseGANSampler):
         self.selection_candidates = selection_candidates
         self.selection_classifier = selection_classifier
         self.near_copy_ratio = near_copy_ratio
+        self.generator_ema = generator_ema
 
     @property
     def _adam_betas(self):
