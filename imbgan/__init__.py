@@ -7,6 +7,7 @@ from .over_sampling import (
     BAGANSampler,
     CAGANSampler,
     CGANSampler,
+    DeepSMOTESampler,
     GAMOSampler,
     MirrorSampler,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "BaseImbganSampler",
     "CAGANSampler",
     "CGANSampler",
+    "DeepSMOTESampler",
     "GAMOSampler",
     "MirrorSampler",
     "TrainingDivergedError",

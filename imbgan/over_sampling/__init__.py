@@ -5,6 +5,7 @@ from ._bagan import BAGANSampler
 from ._bagan_gp import BAGANGPSampler
 from ._cagan import CAGANSampler
 from ._cgan import CGANSampler
+from ._deepsmote import DeepSMOTESampler
 from ._gamo import GAMOSampler
 from ._mirror import MirrorSampler
 
@@ -14,6 +15,7 @@ __all__ = [
     "BAGANSampler",
     "CAGANSampler",
     "CGANSampler",
+    "DeepSMOTESampler",
     "GAMOSampler",
     "MirrorSampler",
 ]
