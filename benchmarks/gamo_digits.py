@@ -59,6 +59,8 @@ def run(args):
     gamo_options = {}
     if args.epochs is not None:
         gamo_options["epochs"] = args.epochs
+    if args.n_anchors is not None:
+        gamo_options["n_anchors"] = None if args.n_anchors == "none" else int(args.n_anchors)
     results = {}  # method -> list of (acsa, gm, fit seconds)
 
     for seed in range(args.seeds):
@@ -113,6 +115,11 @@ def main():
     parser.add_argument("--max-per-class", type=int, default=120)
     parser.add_argument("--test-per-class", type=int, default=50)
     parser.add_argument("--epochs", type=int, default=None, help="GAMO epochs (default: its own)")
+    parser.add_argument(
+        "--n-anchors",
+        default=None,
+        help="GAMO's n_anchors: an int or 'none' (every row); default: GAMO's own",
+    )
     parser.add_argument(
         "--hidden-layers",
         type=int,

@@ -2,7 +2,10 @@
 persistence, bad input and scikit-learn integration."""
 
 import io
+import os
 import pickle
+import subprocess
+import sys
 from collections import Counter
 
 import joblib
@@ -12,9 +15,10 @@ import torch
 from imblearn.pipeline import make_pipeline
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
 
 from imbgan import CGANSampler, MirrorSampler, TrainingDivergedError
+from imbgan.base import deterministic_torch
 
 from ._samplers import FAST, fast_gan_samplers, gan_sampler_classes
 
@@ -77,7 +81,7 @@ def test_fitted_attributes(gan_sampler, blobs):
     np.testing.assert_array_equal(gan_sampler.classes_, [0, 1, 2])
     np.testing.assert_array_equal(gan_sampler.class_counts_, [60, 12, 4])
     assert gan_sampler.image_shape_ is None
-    assert gan_sampler.device_.type == "cpu"
+    assert gan_sampler.device_.type == ("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def test_same_int_random_state_same_output(gan_sampler, tiny_images):
@@ -252,6 +256,24 @@ def test_pipeline_with_grid_search(blobs):
     assert search.predict(X).shape == y.shape
 
 
+def test_parallel_cross_validation_reproduces_the_serial_run(blobs):
+    """The recipe of the user guide (devices page): the same torch thread count in the
+    workers as in the serial run (1 here: conftest sets it for this process) gives the same
+    fitted samplers, fold by fold."""
+    X, y = blobs
+    pipeline = make_pipeline(CGANSampler(**FAST), LogisticRegression(max_iter=200))
+    cv = StratifiedKFold(n_splits=2, shuffle=True, random_state=0)
+    assert torch.get_num_threads() == 1
+    serial = cross_validate(pipeline, X, y, cv=cv, return_estimator=True)
+    with joblib.parallel_config(backend="loky", inner_max_num_threads=1):
+        parallel = cross_validate(pipeline, X, y, cv=cv, return_estimator=True, n_jobs=2)
+    for one, other in zip(serial["estimator"], parallel["estimator"]):
+        np.testing.assert_array_equal(
+            one[0].generate([1, 2, 2], random_state=0), other[0].generate([1, 2, 2], random_state=0)
+        )
+    np.testing.assert_array_equal(serial["test_score"], parallel["test_score"])
+
+
 # ----------------------------------------------------------------------- bad input
 
 
@@ -368,17 +390,121 @@ def test_toolbox_options_train_on_images_and_tables(options, blobs, tiny_images)
 
 def test_a_sampler_saved_on_a_gpu_machine_loads_on_the_cpu(blobs, monkeypatch):
     X, y = blobs
-    sampler = CGANSampler(**FAST)
+    sampler = CGANSampler(**FAST, device="cpu")
     sampler.fit_resample(X, y)
     expected = sampler.generate([1, 2], random_state=0)
     # As if fitted on a GPU: the networks are pickled on the CPU either way, and loading on a
-    # machine without CUDA falls back to the CPU.
+    # machine without CUDA falls back to the CPU. (The next test does it for real on a GPU.)
     sampler.device_ = torch.device("cuda")
     payload = pickle.dumps(sampler)
     monkeypatch.setattr("torch.cuda.is_available", lambda: False)
     restored = pickle.loads(payload)
     assert restored.device_.type == "cpu"
     np.testing.assert_array_equal(restored.generate([1, 2], random_state=0), expected)
+
+
+LOAD_ON_THE_CPU = """
+import pickle, sys
+import numpy as np, torch
+
+assert not torch.cuda.is_available()
+with open(sys.argv[1], "rb") as file:
+    sampler = pickle.load(file)
+assert sampler.device_.type == "cpu"
+assert all(t.device.type == "cpu" for t in sampler.generator_.state_dict().values())
+probe = np.load(sys.argv[2])
+with torch.no_grad():
+    out = sampler.generator_(torch.as_tensor(probe["latent"]), torch.as_tensor(probe["labels"]))
+np.testing.assert_allclose(out.numpy(), probe["output"], rtol=1e-4, atol=1e-5)
+new = sampler.generate([1, 2, 2], random_state=0)
+assert new.shape == (3, 4) and np.isfinite(new).all()
+np.testing.assert_array_equal(new, sampler.generate([1, 2, 2], random_state=0))
+"""
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU to save from")
+def test_a_sampler_fitted_on_a_gpu_loads_in_a_cpu_only_process(blobs, tmp_path):
+    X, y = blobs
+    sampler = CGANSampler(**FAST, device="cuda")
+    sampler.fit_resample(X, y)
+    assert next(sampler.generator_.parameters()).device.type == "cuda"
+    # The generator's output on fixed inputs, computed on the GPU, for the CPU process to match.
+    latent = np.random.RandomState(0).normal(size=(5, FAST["latent_dim"])).astype(np.float32)
+    labels = np.array([0, 1, 2, 1, 2])
+    with torch.no_grad():
+        output = sampler.generator_(
+            torch.as_tensor(latent, device="cuda"), torch.as_tensor(labels, device="cuda")
+        )
+    np.savez(tmp_path / "probe.npz", latent=latent, labels=labels, output=output.cpu().numpy())
+    with open(tmp_path / "sampler.pkl", "wb") as file:
+        pickle.dump(sampler, file)
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD_ON_THE_CPU, tmp_path / "sampler.pkl", tmp_path / "probe.npz"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def _determinism_settings():
+    return (
+        torch.are_deterministic_algorithms_enabled(),
+        torch.is_deterministic_algorithms_warn_only_enabled(),
+        torch.backends.cudnn.deterministic,
+        torch.backends.cudnn.benchmark,
+        os.environ.get("CUBLAS_WORKSPACE_CONFIG"),
+    )
+
+
+@pytest.fixture
+def caller_settings(monkeypatch):
+    """The caller's own determinism settings (restored after the test by monkeypatch)."""
+    monkeypatch.setattr(torch.backends.cudnn, "deterministic", False)
+    monkeypatch.setattr(torch.backends.cudnn, "benchmark", True)
+    monkeypatch.delenv("CUBLAS_WORKSPACE_CONFIG", raising=False)
+    before = _determinism_settings()
+    yield before
+    torch.use_deterministic_algorithms(False)
+
+
+def test_deterministic_block_sets_and_restores_the_settings(caller_settings):
+    with deterministic_torch():
+        assert _determinism_settings() == (True, True, True, False, ":4096:8")
+    assert _determinism_settings() == caller_settings
+    with pytest.raises(KeyError), deterministic_torch():
+        raise KeyError("restored after an error too")
+    assert _determinism_settings() == caller_settings
+    with deterministic_torch(enabled=False):
+        assert _determinism_settings() == caller_settings
+
+
+def test_deterministic_block_keeps_stricter_caller_settings(caller_settings, monkeypatch):
+    monkeypatch.setenv("CUBLAS_WORKSPACE_CONFIG", ":16:8")
+    torch.use_deterministic_algorithms(True)  # strict: errors, not warnings
+    with deterministic_torch():
+        assert _determinism_settings() == (True, False, True, False, ":16:8")
+    assert _determinism_settings() == (True, False, False, True, ":16:8")
+    monkeypatch.setenv("CUBLAS_WORKSPACE_CONFIG", ":0:0")  # not a deterministic setting
+    with deterministic_torch():
+        assert os.environ["CUBLAS_WORKSPACE_CONFIG"] == ":4096:8"
+    assert os.environ["CUBLAS_WORKSPACE_CONFIG"] == ":0:0"
+
+
+def test_a_fit_leaves_the_callers_settings_as_they_were(caller_settings, blobs, monkeypatch):
+    X, y = blobs
+    seen = []
+    monkeypatch.setattr(
+        CGANSampler, "_before_adversarial_training", lambda *_: seen.append(_determinism_settings())
+    )
+    sampler = CGANSampler(**FAST)
+    sampler.fit_resample(X, y)
+    assert _determinism_settings() == caller_settings
+    # Inside the fit: deterministic kernels on a GPU; the caller's settings on the CPU.
+    on_gpu = sampler.device_.type == "cuda"
+    assert seen == [(True, True, True, False, ":4096:8") if on_gpu else caller_settings]
 
 
 class LossRecorder:

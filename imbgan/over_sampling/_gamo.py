@@ -5,7 +5,10 @@ Three players share one training loop (Algorithm 1 of the paper):
 - a convex generator ``G``: a shared conditional transient mapping unit (cTMU) maps ``(z, i)`` to
   an intermediate vector, and one instance generation unit (IGU) per oversampled class turns it
   into softmax weights over that class's real rows; a generated row is the weighted sum of those
-  rows (eq. 1), so it always lies in the convex hull of its class;
+  rows (eq. 1), so it always lies in the convex hull of its class. With ``n_anchors`` (default
+  256), a class of more rows mixes ``n_anchors`` of them drawn afresh for each group of generated
+  rows (a departure from the paper that keeps a training step's cost independent of the class's
+  size);
 - a classifier ``M``, trained on real and generated rows, which ``G`` tries to fool into
   misclassifying its samples (eqs. 4 and 6);
 - a conditional discriminator ``D`` (real or generated, given the class) that keeps ``G`` on the
@@ -15,7 +18,8 @@ Three players share one training loop (Algorithm 1 of the paper):
 
 from __future__ import annotations
 
-from numbers import Real
+from contextlib import contextmanager
+from numbers import Integral, Real
 
 import numpy as np
 import torch
@@ -34,16 +38,39 @@ from ..nets import DataSpec, Discriminator, one_hot, sample_categories
 #: authors' MNIST code.
 TRANSIENT_WIDTHS = (256, 64)
 
-#: Most entries of one (samples x class rows) weight matrix built at a time when generating:
-#: 2**22 float32 values are 16 MiB, so generation memory stays proportional to the class size
-#: even for classes of hundreds of thousands of rows.
+#: Most entries of one (samples x class rows) weight matrix built at a time when generating
+#: with every row as an anchor: 2**22 float32 values are 16 MiB, so generation memory stays
+#: proportional to the class size even for classes of hundreds of thousands of rows.
 MAX_MIXING_ENTRIES = 2**22
+
+#: Default ``n_anchors``: rows mixed per generated row (see ``GAMOSampler``).
+DEFAULT_N_ANCHORS = 256
 
 #: Rows per forward pass when the exposed classifier predicts.
 PREDICTION_CHUNK = 4096
 
 #: Keeps log(1 - p) finite when a softmax output rounds to exactly 1.
 PROBABILITY_EPSILON = 1e-6
+
+
+@contextmanager
+def frozen(*modules):
+    """Run a block with the parameters of ``modules`` (None entries skipped) not requiring
+    gradients, so that a backward pass through what the block computed skips their gradients."""
+    parameters = [
+        parameter
+        for module in modules
+        if module is not None
+        for parameter in module.parameters()
+        if parameter.requires_grad
+    ]
+    for parameter in parameters:
+        parameter.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for parameter in parameters:
+            parameter.requires_grad_(True)
 
 
 class ConditionalTransientMappingUnit(nn.Module):
@@ -78,12 +105,21 @@ class ConditionalTransientMappingUnit(nn.Module):
 
 
 class InstanceGenerationUnit(nn.Module):
-    """An IGU: intermediate vector -> softmax weights over the real rows of one class.
+    """An IGU: intermediate vector -> softmax weights over real rows of one class.
 
-    The class's rows are a constant buffer (moved and pickled with the module, never trained).
-    A generated row is ``weights @ rows`` (eq. 1 of the paper): non-negative weights summing to
-    one, hence a convex combination of the class's rows. Memory is one weight per row for the
-    linear layer plus the rows themselves; no matrix of size (rows x rows) is ever built.
+    The paper's IGU is a linear layer with one output per real row of the class, followed by a
+    softmax; a generated row is ``weights @ rows`` (eq. 1): non-negative weights summing to one,
+    hence a convex combination of the class's rows. Here row ``j``'s output weights and bias
+    are row ``j`` of an embedding table (``logits``), so that a step that mixes only some rows
+    looks up, and gives sparse gradients to, only those rows.
+
+    With ``n_anchors=None``, or a class of at most ``n_anchors`` rows, every row is mixed
+    (eq. 1 exactly). Otherwise each group of at most ``group_size`` generated rows mixes
+    ``n_anchors`` distinct rows of the class drawn uniformly (with torch's global generator),
+    the softmax running over those anchors only: the result is still a convex combination of
+    the class's rows, and the cost of a group no longer grows with the class. The class's rows
+    are a constant buffer (moved and pickled with the module, never trained); no matrix of size
+    (rows x rows) is ever built.
 
     Parameters
     ----------
@@ -91,27 +127,76 @@ class InstanceGenerationUnit(nn.Module):
         Size of the intermediate vector.
     class_rows : torch.Tensor of shape (n_rows, n_features)
         The encoded real rows of the class.
+    n_anchors : int or None, default=None
+        Rows mixed per group; None mixes every row.
+    group_size : int or None, default=None
+        Generated rows that share one draw of anchors; None: all rows of a call share one.
     """
 
-    def __init__(self, in_features, class_rows):
+    def __init__(self, in_features, class_rows, n_anchors=None, group_size=None):
         super().__init__()
-        self.to_weights = nn.Linear(in_features, class_rows.shape[0])
+        n_rows = class_rows.shape[0]
+        self.n_anchors = n_anchors
+        self.group_size = group_size
+        # Row j: the weights and the bias of the softmax input of row j, initialised as
+        # torch.nn.Linear(in_features, n_rows) initialises its weights and biases.
+        self.logits = nn.Embedding(n_rows, in_features + 1, sparse=True)
+        bound = 1.0 / in_features**0.5
+        nn.init.uniform_(self.logits.weight, -bound, bound)
         self.register_buffer("rows", class_rows.detach().clone())
 
+    @property
+    def draws_anchors(self):
+        """Whether a group mixes a random subset of the rows rather than all of them."""
+        return self.n_anchors is not None and self.rows.shape[0] > self.n_anchors
+
+    def _anchors(self):
+        """Indices of the rows one group mixes; None for all of them."""
+        if not self.draws_anchors:
+            return None
+        return torch.randperm(self.rows.shape[0], device=self.rows.device)[: self.n_anchors]
+
+    def _weights_over(self, transient, anchors):
+        """Softmax weights of shape ``(batch, n_anchors)`` over the anchor rows."""
+        index = anchors
+        if index is None:
+            index = torch.arange(self.rows.shape[0], device=self.rows.device)
+        table = self.logits(index)
+        return torch.softmax(F.linear(transient, table[:, :-1], table[:, -1]), dim=1)
+
+    def _groups(self, transient):
+        if self.draws_anchors:
+            size = self.group_size or len(transient)
+        elif torch.is_grad_enabled():
+            # Training needs the whole batch's weights for the gradient anyway.
+            size = len(transient)
+        else:
+            # Without autograd, mixing a chunk at a time bounds the memory of large batches.
+            size = MAX_MIXING_ENTRIES // self.rows.shape[0]
+        return torch.split(transient, max(1, size)) if len(transient) else ()
+
     def mixing_weights(self, transient):
-        """Convex weights of shape ``(batch, n_rows)``: non-negative, each row summing to one."""
-        return torch.softmax(self.to_weights(transient), dim=1)
+        """Convex weights of shape ``(batch, n_rows)`` over all the class's rows: non-negative,
+        each row summing to one, zero outside the anchors of the sample's group."""
+        parts = []
+        for part in self._groups(transient):
+            anchors = self._anchors()
+            weights = self._weights_over(part, anchors)
+            if anchors is not None:
+                weights = weights.new_zeros(len(part), self.rows.shape[0]).index_put_(
+                    (torch.arange(len(part), device=part.device)[:, None], anchors[None, :]),
+                    weights,
+                )
+            parts.append(weights)
+        return torch.cat(parts) if parts else transient.new_zeros((0, self.rows.shape[0]))
 
     def forward(self, transient):
-        # Without autograd the weights are not kept for a backward pass, so mixing a chunk at a
-        # time bounds the memory of large generation batches; in training the whole batch's
-        # weights are needed for the gradient anyway.
-        if torch.is_grad_enabled():
-            return self.mixing_weights(transient) @ self.rows
-        chunk = max(1, MAX_MIXING_ENTRIES // self.rows.shape[0])
-        return torch.cat(
-            [self.mixing_weights(part) @ self.rows for part in torch.split(transient, chunk)]
-        )
+        pieces = []
+        for part in self._groups(transient):
+            anchors = self._anchors()
+            rows = self.rows if anchors is None else self.rows[anchors]
+            pieces.append(self._weights_over(part, anchors) @ rows)
+        return torch.cat(pieces) if pieces else transient.new_zeros((0, self.rows.shape[1]))
 
 
 class ConvexGenerator(nn.Module):
@@ -123,6 +208,10 @@ class ConvexGenerator(nn.Module):
         Size of ``z``.
     n_classes : int
         Number of classes.
+    n_anchors : int or None, default=None
+        Rows each IGU mixes per group of generated rows; None mixes every row of the class.
+    group_size : int or None, default=None
+        Generated rows of a class that share one draw of anchors.
 
     Attributes
     ----------
@@ -133,14 +222,18 @@ class ConvexGenerator(nn.Module):
         have none.
     """
 
-    def __init__(self, latent_dim, n_classes):
+    def __init__(self, latent_dim, n_classes, n_anchors=None, group_size=None):
         super().__init__()
         self.transient = ConditionalTransientMappingUnit(latent_dim, n_classes)
         self.instance_units = nn.ModuleDict()
+        self.n_anchors = n_anchors
+        self.group_size = group_size
 
     def add_instance_unit(self, class_index, class_rows):
         """Create the IGU of a class from its encoded real rows and return it."""
-        unit = InstanceGenerationUnit(self.transient.out_features, class_rows)
+        unit = InstanceGenerationUnit(
+            self.transient.out_features, class_rows, self.n_anchors, self.group_size
+        )
         self.instance_units[str(int(class_index))] = unit.to(class_rows.device)
         return unit
 
@@ -150,7 +243,8 @@ class ConvexGenerator(nn.Module):
         return sorted(int(key) for key in self.instance_units)
 
     def mixing_weights(self, latent, class_index):
-        """The convex weights the IGU of ``class_index`` gives for each latent vector."""
+        """The convex weights, over all the class's rows, that the IGU of ``class_index`` gives
+        for each latent vector (zero outside the anchors a group drew)."""
         labels = torch.full((len(latent),), int(class_index), device=latent.device)
         return self._unit(class_index).mixing_weights(self.transient(latent, labels))
 
@@ -187,16 +281,18 @@ class ConvexGenerator(nn.Module):
         here the counts are already on the host, so a training step never waits for the
         device.
         """
-        classes = self.unit_classes
+        # Classes drawn no rows are left out: their IGUs then get no gradient (not a zero one,
+        # which would still move their rows' logits by the optimiser's momentum).
+        drawn = [(c, count) for c, count in zip(self.unit_classes, counts) if count > 0]
         labels = torch.cat(
             [
                 torch.full((count,), class_index, dtype=torch.long, device=latent.device)
-                for class_index, count in zip(classes, counts)
+                for class_index, count in drawn
             ]
         )
         transient = self.transient(latent, labels)
-        pieces = transient.split(list(counts))
-        rows = torch.cat([self._unit(c)(piece) for c, piece in zip(classes, pieces)])
+        pieces = transient.split([count for _, count in drawn])
+        rows = torch.cat([self._unit(c)(piece) for (c, _), piece in zip(drawn, pieces)])
         return rows, labels
 
 
@@ -316,6 +412,15 @@ class GAMOSampler(BaseGANSampler):
     hull it gets wrong, near the class boundaries; ``D`` keeps the samples on the class's own
     distribution, which matters when the class is not convex.
 
+    A class of more than ``n_anchors`` rows does not mix all of them at once: each group of
+    generated rows of the class (the class's share of a training batch, or ``batch_size``
+    rows when generating) mixes ``n_anchors`` rows drawn afresh from the class, with the
+    softmax over those anchors only. Each row keeps its own IGU weights, as in the paper; a
+    step updates only the weights of the rows it mixed. The samples still lie in the class's
+    convex hull, and a training step costs the same whatever the class's size, where mixing
+    every row makes an epoch cost rows x class rows. ``n_anchors=None`` mixes every row, as
+    the paper does.
+
     After training, ``sampling_strategy_[c]`` rows of each class ``c`` are drawn from ``G``.
     Classes that receive no new rows get no IGU. A class with a single row can only reproduce
     that row (its one weight is always 1); this is not an error. Every generated row lies in
@@ -349,6 +454,14 @@ class GAMOSampler(BaseGANSampler):
         ``D``'s targets are drawn uniformly from ``[1 - label_smoothing, 1]`` for real rows and
         from ``[0, label_smoothing]`` for generated rows, a fresh draw per row and step, as in
         the authors' code. 0 gives hard targets.
+
+    n_anchors : int or None, default=256
+        Rows of a class that one group of generated rows mixes: a class of more rows mixes
+        ``n_anchors`` of them drawn at random for each group (each training step, and each
+        ``batch_size`` generated rows), so that a step's cost does not grow with the class.
+        None mixes every row of the class for every sample, as in the paper (a step then costs
+        in proportion to the class's size). Classes of at most ``n_anchors`` rows always mix
+        all of them, so the default changes nothing for classes of up to 256 rows.
 
     {random_state}
 
@@ -423,9 +536,12 @@ class GAMOSampler(BaseGANSampler):
         "loss": [StrOptions({"ls", "ce"})],
         "use_discriminator": ["boolean"],
         "label_smoothing": [Interval(Real, 0, 0.5, closed="left")],
+        "n_anchors": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     _training_only_attributes = ("_fake_label_shares", "_generator_label_shares", "_unit_classes")
+    # The IGUs are part of the generator: they take the generator's rate of a learning_rate pair.
+    _generator_side_optimizers = ("generator", "instance_units")
     # Each step updates three networks. Measured on digits: 30 epochs of 32 rows (360-480
     # steps on 400-530 imbalanced rows) matched 60 epochs, but took 62 s on all 1797 digits
     # (1680 steps); 500 steps keep both cases under about 20 s.
@@ -444,6 +560,7 @@ class GAMOSampler(BaseGANSampler):
         loss="ls",
         use_discriminator=True,
         label_smoothing=0.1,
+        n_anchors=DEFAULT_N_ANCHORS,
         device="auto",
         random_state=None,
         verbose=False,
@@ -459,6 +576,7 @@ class GAMOSampler(BaseGANSampler):
         self.loss = loss
         self.use_discriminator = use_discriminator
         self.label_smoothing = label_smoothing
+        self.n_anchors = n_anchors
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -470,7 +588,9 @@ class GAMOSampler(BaseGANSampler):
         # GAMO works on flattened rows even for images (the paper's MNIST variant), so M and D
         # are MLPs whatever the data's layout.
         flat = DataSpec(spec.n_features, spec.n_classes)
-        self.generator_ = ConvexGenerator(self.latent_dim, spec.n_classes)
+        self.generator_ = ConvexGenerator(
+            self.latent_dim, spec.n_classes, self.n_anchors, group_size=self.batch_size
+        )
         # One IGU per class that receives new samples, sized by and holding its real rows.
         amounts = np.zeros(len(self.classes_))
         for label, n_new in self.sampling_strategy_.items():
@@ -483,12 +603,27 @@ class GAMOSampler(BaseGANSampler):
         self._generator_label_shares = torch.ones(len(self._unit_classes))
 
         self.classifier_network_ = Discriminator(flat, {"classes": spec.n_classes})
-        networks = {"generator": self.generator_, "classifier": self.classifier_network_}
+        networks = {"generator": self.generator_.transient}
+        if self._unit_classes:
+            # The IGUs' logit tables get sparse gradients (only the rows a step mixed).
+            networks["instance_units"] = self.generator_.instance_units
+        networks["classifier"] = self.classifier_network_
         self.discriminator_ = None
         if self.use_discriminator:
             self.discriminator_ = Discriminator(flat, {"adversarial": 1}, conditioning="input")
             networks["discriminator"] = self.discriminator_
         return networks
+
+    def _make_optimizer(self, name, module):
+        if name == "instance_units":
+            # Adam for sparse gradients: only the rows a step mixed are updated (the moments
+            # of the other rows wait, as they would with no gradient).
+            return torch.optim.SparseAdam(
+                list(module.parameters()),
+                lr=self._learning_rate_for(name),
+                betas=self._adam_betas,
+            )
+        return super()._make_optimizer(name, module)
 
     # ------------------------------------------------------------------ losses
 
@@ -580,18 +715,22 @@ class GAMOSampler(BaseGANSampler):
         generated, g_labels = self.generator_.forward_grouped(
             self._sample_latent(n_rows), self._draw_generator_counts(n_rows)
         )
-        g_loss = self._classifier_errors(
-            self.classifier_network_(generated)["classes"], 1.0 - one_hot(g_labels, n_classes)
-        ).mean()
-        if self.discriminator_ is not None:
-            g_loss = (
-                g_loss
-                + self._discriminator_errors(
-                    self.discriminator_(generated, g_labels)["adversarial"],
-                    torch.ones(n_rows, device=self.device_),
-                ).mean()
-            )
-        self._update("generator", g_loss)
+        # M's and D's own gradients from this loss would be discarded (each of their updates
+        # starts from cleared gradients), so they are not computed at all.
+        with frozen(self.classifier_network_, self.discriminator_):
+            g_loss = self._classifier_errors(
+                self.classifier_network_(generated)["classes"],
+                1.0 - one_hot(g_labels, n_classes),
+            ).mean()
+            if self.discriminator_ is not None:
+                g_loss = (
+                    g_loss
+                    + self._discriminator_errors(
+                        self.discriminator_(generated, g_labels)["adversarial"],
+                        torch.ones(n_rows, device=self.device_),
+                    ).mean()
+                )
+        self._update_generator(g_loss)
         losses["generator"] = g_loss.detach()
         return losses
 
@@ -600,6 +739,15 @@ class GAMOSampler(BaseGANSampler):
         # draw one category from it (that of a mixed row, with probability its weight).
         rows = super()._generate_batch(labels)
         return sample_categories(rows, self.spec_.discrete_groups)
+
+    def _update_generator(self, loss):
+        """One step of the cTMU's and the IGUs' optimisers on ``loss``."""
+        optimizers = [self._optimizers["generator"], self._optimizers["instance_units"]]
+        for optimizer in optimizers:
+            optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        for optimizer in optimizers:
+            optimizer.step()
 
     # ------------------------------------------------------------------ the trained classifier
 

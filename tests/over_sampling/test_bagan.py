@@ -126,7 +126,9 @@ def test_discriminator_trunk_starts_from_encoder(blobs):
     sampler.fit_resample(X, y)
     for name, value in sampler.encoder_.trunk.state_dict().items():
         np.testing.assert_allclose(
-            sampler.discriminator_.trunk.state_dict()[name].numpy(), value.numpy(), atol=1e-6
+            sampler.discriminator_.trunk.state_dict()[name].cpu().numpy(),
+            value.cpu().numpy(),
+            atol=1e-6,
         )
 
 

@@ -87,10 +87,11 @@ def test_generator_is_decoder_of_embedded_latent(blobs):
     sampler = BAGANGPSampler(**FAST)
     sampler.fit_resample(X, y)
     generator = sampler.generator_
-    latent, labels = torch.randn(5, 4), torch.tensor([0, 1, 2, 1, 0])
+    latent = torch.randn(5, 4, device=sampler.device_)
+    labels = torch.tensor([0, 1, 2, 1, 0], device=sampler.device_)
     with torch.no_grad():
         expected = generator.decoder(latent * generator.embedding(labels))
-        np.testing.assert_allclose(generator(latent, labels).numpy(), expected.numpy())
+        np.testing.assert_allclose(generator(latent, labels).cpu().numpy(), expected.cpu().numpy())
 
 
 def test_deterministic_and_picklable(blobs):

@@ -7,10 +7,12 @@ import pytest
 import torch
 from scipy.spatial import Delaunay
 from sklearn.exceptions import NotFittedError
+from torch.overrides import TorchFunctionMode
+from torch.utils.flop_counter import FlopCounterMode
 
 from imbgan import GAMOSampler
 from imbgan.over_sampling import _gamo
-from imbgan.over_sampling._gamo import ConvexGenerator
+from imbgan.over_sampling._gamo import ConvexGenerator, InstanceGenerationUnit
 
 FAST = {"epochs": 3, "batch_size": 16, "latent_dim": 8, "random_state": 0}
 
@@ -53,13 +55,32 @@ def test_mixing_weights_are_convex(blobs):
     generator = sampler.generator_.eval()
     for class_index, n_rows in [(1, 12), (2, 4)]:
         with torch.no_grad():
-            weights = generator.mixing_weights(torch.randn(200, 8), class_index)
+            latent = torch.randn(200, 8, device=sampler.device_)
+            weights = generator.mixing_weights(latent, class_index).cpu()
         assert weights.shape == (200, n_rows)
         assert (weights >= 0).all()
         torch.testing.assert_close(weights.sum(dim=1), torch.ones(200))
 
 
-@pytest.mark.parametrize("options", [{}, {"loss": "ce"}, {"use_discriminator": False}])
+def test_anchor_weights_are_convex_and_zero_off_the_anchors(blobs):
+    X, y = blobs  # class 1 has 12 rows: 5 anchors are a subset of them
+    sampler = GAMOSampler(**FAST, n_anchors=5)
+    sampler.fit_resample(X, y)
+    generator = sampler.generator_.eval()
+    with torch.no_grad():
+        latent = torch.randn(40, 8, device=sampler.device_)
+        weights = generator.mixing_weights(latent, 1).cpu()
+    assert weights.shape == (40, 12)
+    assert (weights >= 0).all() and ((weights > 0).sum(dim=1) <= 5).all()
+    torch.testing.assert_close(weights.sum(dim=1), torch.ones(40))
+    # Groups of batch_size (16) samples share a draw: 40 samples make 3 groups, not all alike.
+    supports = {tuple(row.nonzero().squeeze(1).tolist()) for row in weights}
+    assert 2 <= len(supports) <= 3
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"loss": "ce"}, {"use_discriminator": False}, {"n_anchors": 4}]
+)
 def test_generated_rows_lie_in_their_class_hull(options):
     X, y = planar_classes()
     sampler = GAMOSampler(**{**FAST, "epochs": 10}, **options)
@@ -151,12 +172,12 @@ def test_grouped_generation_matches_labelled_generation(blobs):
     sampler = GAMOSampler(**FAST)
     sampler.fit_resample(X, y)
     generator = sampler.generator_
-    latent = torch.randn(7, FAST["latent_dim"])
+    latent = torch.randn(7, FAST["latent_dim"], device=sampler.device_)
     with torch.no_grad():
         grouped, labels = generator.forward_grouped(latent, [3, 4])
         by_label = generator(latent, labels)
     assert labels.tolist() == [1, 1, 1, 2, 2, 2, 2]
-    torch.testing.assert_close(grouped, by_label)
+    torch.testing.assert_close(grouped.cpu(), by_label.cpu())
 
 
 def test_without_discriminator_is_the_ablation(blobs):
@@ -262,6 +283,7 @@ def test_fit_with_a_large_minority_class():
         ({"loss": "lsgan"}, "loss"),
         ({"label_smoothing": 0.7}, "label_smoothing"),
         ({"use_discriminator": "yes"}, "use_discriminator"),
+        ({"n_anchors": 0}, "n_anchors"),
     ],
 )
 def test_bad_parameters_are_named(blobs, options, message):
@@ -309,3 +331,91 @@ def test_training_targets_follow_algorithm_1(blobs, monkeypatch):
     half = len(d_step) // 2
     assert (d_step[:half] >= 0.9).all() and (d_step[half:] <= 0.1).all()
     assert (g_against_d == 1).all()
+
+
+def test_a_step_updates_only_the_anchor_rows():
+    torch.manual_seed(0)
+    unit = InstanceGenerationUnit(8, torch.rand(100, 3), n_anchors=10)
+    assert unit.draws_anchors
+    unit(torch.randn(5, 8)).sum().backward()
+    gradient = unit.logits.weight.grad
+    assert gradient.is_sparse and gradient.coalesce().indices().shape[1] == 10
+    small = InstanceGenerationUnit(8, torch.rand(10, 3), n_anchors=10)
+    assert not small.draws_anchors  # a class of n_anchors rows or fewer mixes them all
+
+
+def _two_classes(n_minority, n_majority=500):
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(n_majority, 3)), rng.normal(loc=2.0, size=(n_minority, 3))])
+    return X, np.repeat([0, 1], [n_majority, n_minority])
+
+
+@pytest.mark.parametrize("n_anchors", [64, None])
+def test_step_cost_does_not_grow_with_the_class(n_anchors, monkeypatch):
+    """With anchors, every training step costs the same FLOPs for a class of 100 or 400
+    rows; mixing every row (n_anchors=None, the paper) costs more for the larger class."""
+    flops = []
+    train_step = GAMOSampler._train_step
+
+    def counted(self, real, labels):
+        with FlopCounterMode(display=False) as counter:
+            losses = train_step(self, real, labels)
+        flops[-1].add(counter.get_total_flops())
+        return losses
+
+    monkeypatch.setattr(GAMOSampler, "_train_step", counted)
+    for n_minority in (100, 400):  # 600 and 900 rows: batches of exactly 20 rows
+        flops.append(set())
+        sampler = GAMOSampler(**{**FAST, "batch_size": 20, "epochs": 1}, n_anchors=n_anchors)
+        sampler.fit_resample(*_two_classes(n_minority))
+    small, large = flops
+    assert len(small) == 1 and len(large) == 1
+    assert (small == large) == (n_anchors is not None)
+
+
+FACTORIES = {
+    torch.arange,
+    torch.empty,
+    torch.full,
+    torch.ones,
+    torch.rand,
+    torch.randint,
+    torch.randn,
+    torch.randperm,
+    torch.tensor,
+    torch.zeros,
+}
+
+
+class FactoryRecorder(TorchFunctionMode):
+    """Records the tensors that torch's factory functions create."""
+
+    def __init__(self):
+        super().__init__()
+        self.made = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        result = func(*args, **(kwargs or {}))
+        if func in FACTORIES:
+            self.made.append((func.__name__, kwargs or {}))
+        return result
+
+
+def test_training_steps_create_their_tensors_on_the_device(blobs, monkeypatch):
+    """Every tensor a step creates names the sampler's device, so none is made on the CPU to
+    meet the networks on a GPU (host-side draws use the CPU on purpose and are not factories
+    here: ``multinomial`` of the label shares)."""
+    X, y = blobs
+    recorder = FactoryRecorder()
+    train_step = GAMOSampler._train_step
+
+    def recorded(self, real, labels):
+        with recorder:
+            return train_step(self, real, labels)
+
+    monkeypatch.setattr(GAMOSampler, "_train_step", recorded)
+    sampler = GAMOSampler(**{**FAST, "epochs": 1}, n_anchors=3)
+    sampler.fit_resample(X, y)
+    assert {name for name, _ in recorder.made} >= {"full", "randn", "randperm", "rand"}
+    for name, kwargs in recorder.made:
+        assert torch.device(kwargs.get("device", "meta")) == sampler.device_, name
