@@ -109,8 +109,11 @@ def test_gamo_categories_stay_in_their_class(frame):
     X, y = frame
     X = X.copy()
     X.loc[y == 1, "make"] = "ford"  # the minority class has a single make
-    X_res, y_res = GAMOSampler(**TINY).fit_resample(X, y)
+    sampler = GAMOSampler(**TINY)
+    X_res, y_res = sampler.fit_resample(X, y)
     assert set(X_res["make"].iloc[len(X) :]) == {"ford"}
+    # GAMO's classifier takes rows of the same table.
+    assert sampler.classifier_.predict_proba(X.iloc[:5]).shape == (5, 2)
 
 
 @pytest.mark.parametrize(
