@@ -33,8 +33,9 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="imbgan-benchmark",
         description=(
-            "Compare GAN oversamplers with no resampling, random oversampling, SMOTE and "
-            "mirroring on an imbalanced split of a data set."
+            "Compare GAN oversamplers with no resampling (plain, class-weighted or with a "
+            "tuned threshold), random oversampling, SMOTE(NC) and mirroring on an imbalanced "
+            "split of a data set."
         ),
         formatter_class=_HelpFormatter,
     )
@@ -100,8 +101,11 @@ def build_parser():
         choices=SAMPLER_NAMES,
         default=None,
         metavar="NAME",
-        help=f"any of {' '.join(SAMPLER_NAMES)} (default: all that apply; mirror only for "
-        "images). Samplers imbgan does not export yet are listed as skipped.",
+        help=f"any of {' '.join(SAMPLER_NAMES)} (default: all that apply: mirror only for "
+        "images, none-threshold only for two classes, smotenc only for tables with text "
+        "columns, where smote does not apply). none-weighted and none-threshold do not "
+        "resample: they balance the classifier with class weights or a tuned decision "
+        "threshold. Samplers imbgan does not export yet are listed as skipped.",
     )
     models.add_argument(
         "--classifier",
