@@ -110,7 +110,7 @@ class BenchmarkConfig:
         What a failing cell records, as in :func:`~sklearn.model_selection.cross_validate`: a
         number (default NaN) becomes its ACSA, GM and minority recall and the run goes on
         (NaN is left out of the means; another number is averaged in); ``"raise"`` stops the
-        run with the cell's exception.
+        run with :class:`CellError`, raised from the cell's exception.
     """
 
     dataset: str = "digits"
@@ -435,8 +435,10 @@ def run_cell(cell, split, spec, config, data, judge=None, keep_examples=False, t
 
     Raises
     ------
-    Exception
-        Only with ``config.error_score="raise"``.
+    CellError
+        Only with ``config.error_score="raise"``: the first failure, naming the cell, raised
+        from the original exception (a ``RuntimeError``, so that it is never mistaken for the
+        ``ValueError`` of a bad setting).
     """
     import torch
 
@@ -500,6 +502,10 @@ def _empty_record(cell, classifier):
     }
 
 
+class CellError(RuntimeError):
+    """A cell failed under ``error_score="raise"``; the cell's own exception is its cause."""
+
+
 class _failures:
     """Context manager: an exception marks ``records`` failed (the ``error_score`` way).
 
@@ -514,8 +520,13 @@ class _failures:
         return self.ok
 
     def __exit__(self, kind, exc, tb):
-        if exc is None or not isinstance(exc, Exception) or self.error_score == "raise":
+        if exc is None or not isinstance(exc, Exception):
             return False
+        if self.error_score == "raise":
+            first = self.records[0]
+            where = f"{first['sampler']}, {first['setting']}, seed {first['seed']}"
+            message = f"Cell {first['cell']} ({where}) failed: {type(exc).__name__}: {exc}"
+            raise CellError(message) from exc
         self.ok.clear()
         for record in self.records:
             record.update(

@@ -17,6 +17,7 @@ from sklearn.datasets import load_digits
 import imbgan
 from imbgan.benchmark import (
     BenchmarkConfig,
+    CellError,
     SamplerSpec,
     SmallCNNClassifier,
     default_samplers,
@@ -566,10 +567,19 @@ def test_hgb_classifier_runs(tiny_digits):
     assert all(r["acsa"] > 0.5 for r in result.records)
 
 
-def test_error_score_raise_and_numeric(tiny_digits):
+def test_error_score_raise_and_numeric(tiny_digits, tmp_path):
     config = tiny_config(tiny_digits, samplers=("none", "broken"), error_score="raise")
-    with pytest.raises(RuntimeError, match="generator exploded"):
+    with pytest.raises(CellError, match="broken, IR=8, seed 0.*generator exploded") as error:
         run_benchmark(config, extra_samplers=EXTRA, progress=False)
+    assert isinstance(error.value.__cause__, RuntimeError)
+    # On the command line: the traceback, not the "bad arguments" exit of a ValueError.
+    # SMOTE cannot oversample a class of 1 row (counts 40 ... 1).
+    argv = ["--dataset", tiny_digits, "--samplers", "smote", "--classifier", "logreg"]
+    argv += ["--seeds", "0", "--max-per-class", "40", "--imbalance-ratio", "40"]
+    argv += ["--n-test-per-class", "20", "--no-progress", "--out", str(tmp_path)]
+    with pytest.raises(CellError, match="SMOTE needs at least 2 rows"):
+        main([*argv, "--raise-errors"])
+    assert main(argv) == 1
     config = tiny_config(tiny_digits, samplers=("broken",), error_score=0.0)
     result = run_benchmark(config, extra_samplers=EXTRA, progress=False)
     assert result.records[0]["status"] == "failed" and result.records[0]["acsa"] == 0.0
