@@ -244,6 +244,8 @@ class DeepSMOTESampler(BaseGANSampler):
 
     #: An autoencoder, not a GAN: Adam's usual betas, as in the authors' script.
     _adam_betas = (0.9, 0.999)
+    # Measured on MNIST at IR 100 (994 rows, 28 x 28; see the User Guide): 200 steps took 31 s
+    # of CPU time on one thread and gave a CNN ACSA of 0.728; 600 steps 78 s and 0.732.
     _auto_training_steps = 200
     #: Channels of the convolutional decoder's last stage (doubling towards its input); half the
     #: GAN generators' 32, which made a step on 28 x 28 images about 2.5 times cheaper.
