@@ -455,7 +455,9 @@ def run_cell(cell, split, spec, config, data, judge=None, keep_examples=False, t
             X_train, y_train = _take(data.X, train), data.y[train]
             notes = []  # the sampler factory's remarks, shown in the table
             with _failures(records, config.error_score) as ok:
-                X_res, y_res, fit_time = _fit_resample(spec, cell, config, data, train, notes)
+                X_res, y_res, fit_time = _fit_resample(
+                    spec, cell, config, data, (X_train, y_train), notes
+                )
             for record in records:
                 record["notes"] = list(notes)
             if not ok:
@@ -540,9 +542,9 @@ class _failures:
         return True
 
 
-def _fit_resample(spec, cell, config, data, train, notes):
+def _fit_resample(spec, cell, config, data, training, notes):
     """Build the cell's sampler and resample the training rows (timed; None: no resampling)."""
-    X_train, y_train = _take(data.X, train), data.y[train]
+    X_train, y_train = training
     context = SamplerContext(
         seed=cell["seed"],
         y_train=y_train,
