@@ -8,7 +8,8 @@ its default batch size) for one epoch on a binary table made by scikit-learn's
 each of ``--rows``, and prints the time from the start of ``fit_resample`` to the end of the
 first epoch (seen by a callback: data encoding, network construction and the epoch), its
 steps and milliseconds per step, the whole ``fit_resample`` (with the generation of the
-missing rows), and each GAMO variant's epoch time as a multiple of CGAN's in the same run.
+missing rows), and each GAMO variant's epoch time as a multiple of CGAN's in the same run
+(CGAN runs first for each size and repeat, then each GAMO setting).
 
 Run with ``python benchmarks/gamo_epoch_time.py`` (``--help`` for the options). It prints
 numbers; it is not a test. Timings move with the machine's load.
@@ -71,7 +72,7 @@ def run(args):
         f"{'ms/step':>10}{'fit_resample s':>16}{'x CGAN':>8}"
     )
     print(header)
-    for n_rows in args.rows:
+    for n_rows in [n for n in args.rows for _ in range(args.repeats)]:
         X, y = make_table(n_rows, args.features, args.imbalance_ratio)
         n_minority = int(np.bincount(y).min())
         cgan_seconds = None
@@ -104,6 +105,9 @@ def main():
         help="GAMO n_anchors settings to time, ints or 'none' (every row: slow on large data)",
     )
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="runs per size (the machine's load moves timings)"
+    )
     args = parser.parse_args()
     if args.threads is not None:
         torch.set_num_threads(args.threads)

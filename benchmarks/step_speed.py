@@ -24,13 +24,16 @@ per epoch and prints:
   stall inside the epoch.
 
 Samplers with an autoencoder phase get ``autoencoder_epochs=1``; only the adversarial (or main)
-phase is timed. Run with ``python benchmarks/step_speed.py`` (``--help`` for the options;
-``--device cuda`` on a GPU machine). It prints numbers; it is not a test.
+phase is timed. On CUDA, fits run with deterministic kernels
+(``imbgan.base.deterministic_torch``); ``--no-deterministic`` switches that off for this run, to
+measure what it costs. Run with ``python benchmarks/step_speed.py`` (``--help`` for the
+options; ``--device cuda`` on a GPU machine). It prints numbers; it is not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import time
 import warnings
@@ -194,6 +197,9 @@ def measure(cls, kind, device, steps, n_timed):
 
 def run(args):
     device = imbgan.base.resolve_device(args.device)
+    if args.no_deterministic:
+        # seeded_torch looks the name up when it runs: a no-op here leaves torch's settings be.
+        imbgan.base.deterministic_torch = lambda enabled=True: contextlib.nullcontext()
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     roofline = matmul_gflops(device, args.matmul_size)
@@ -201,7 +207,9 @@ def run(args):
         f"torch {torch.__version__}, device {device}"
         + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else "")
         + f", {torch.get_num_threads()} CPU thread(s); fp32 mm {args.matmul_size}^2: "
-        f"{roofline:.0f} GFLOP/s; {args.steps} steps/epoch, median of {args.epochs} epochs\n"
+        f"{roofline:.0f} GFLOP/s; {args.steps} steps/epoch, median of {args.epochs} epochs"
+        + ("; deterministic kernels off" if args.no_deterministic else "")
+        + "\n"
     )
     columns = "| sampler | data | batch | ms/step | GFLOP/step | GFLOP/s | % of mm |"
     rule = "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
@@ -237,6 +245,11 @@ def main():
     parser.add_argument("--steps", type=int, default=8, help="training steps per epoch")
     parser.add_argument("--epochs", type=int, default=2, help="timed epochs")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    parser.add_argument(
+        "--no-deterministic",
+        action="store_true",
+        help="on CUDA, fit without the deterministic settings (to measure their cost)",
+    )
     parser.add_argument("--matmul-size", type=int, default=None, help="default 1024 CPU, 8192 GPU")
     args = parser.parse_args()
     if args.matmul_size is None:
