@@ -27,6 +27,8 @@ Usage::
     python benchmarks/tables_german_credit.py --ir 10
     python benchmarks/tables_german_credit.py --samplers CGANSampler --folds 2   # quick look
     python benchmarks/tables_german_credit.py --continuous-encoding mode-specific
+    python benchmarks/tables_german_credit.py --ir 10 --samplers GAMOSampler \
+        --set selection=confidence
 
 One seed (``--seed``) and one thread per fit by default; prints mean and std over the folds.
 """
@@ -34,6 +36,7 @@ One seed (``--seed``) and one thread per fit by default; prints mean and std ove
 from __future__ import annotations
 
 import argparse
+import ast
 import time
 from pathlib import Path
 
@@ -134,6 +137,13 @@ def main(argv=None):
         default=None,
         help="the GAN samplers' continuous_encoding (those that have it)",
     )
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        default=[],
+        metavar="NAME=VALUE",
+        help="more GAN sampler parameters (Python literals), for the samplers that have them",
+    )
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -149,6 +159,12 @@ def main(argv=None):
         params["epochs"] = args.epochs if args.epochs == "auto" else int(args.epochs)
     if args.continuous_encoding is not None:
         params["continuous_encoding"] = args.continuous_encoding
+    for setting in args.set:
+        name, _, value = setting.partition("=")
+        try:
+            params[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[name] = value
     print(
         f"data: {args.data.name}, {X.shape[0]} rows, {len(text_columns)} text and "
         f"{X.shape[1] - len(text_columns)} numeric columns, classes "

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime
 import math
+import warnings
 from dataclasses import dataclass
 from numbers import Real
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 from sklearn.utils._indexing import _get_column_indices
 
@@ -335,7 +337,11 @@ def _fit_modes(values):
         weight_concentration_prior=0.001,
         max_iter=100,
         random_state=0,
-    ).fit(values[:, None])
+    )
+    with warnings.catch_warnings():
+        # 100 iterations, as CTGAN; an unconverged mixture still gives usable modes.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mixture.fit(values[:, None])
     keep = mixture.weights_ > 0.005
     means = mixture.means_[keep, 0]
     stds = np.sqrt(mixture.covariances_[keep].reshape(-1))
