@@ -13,7 +13,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .._docstrings import sampler_docs
-from ..base import GENERATION_CHUNK, BaseGANSampler
+from ..base import GENERATION_CHUNK, BaseGANSampler, seeded_torch
 from ..nets import Autoencoder, ConvGenerator, LatentEncoder, MLPGenerator
 
 
@@ -45,10 +45,10 @@ def _without_input_normalisation(decoder):
 
     That normalisation makes a decoder blind to a shift of all codes, so nothing keeps the
     encoder's codes from drifting: measured on 28 x 28 digits, the codes' mean norm reached 300
-    against a spread of 2 between rows, and with ``latent_space="supervised"`` the class
-    embedding turned the drift into class-wise offsets that left the decoder drawing class
-    means (reconstruction error 0.20 instead of 0.10 after 120 steps). The authors' decoder has
-    no normalisation there either.
+    against a spread of 2 between rows, and with ``latent_space="supervised"`` the decoder
+    drew little more than class means (reconstruction error 0.20 after 120 steps, against 0.10
+    for the unsupervised codes; presumably the class embedding turns the common offset into
+    class-wise ones). The authors' decoder has no normalisation there either.
     """
     layers = decoder.project if isinstance(decoder, ConvGenerator) else decoder.body
     if isinstance(layers[1], nn.BatchNorm1d):
@@ -141,6 +141,10 @@ class DeepSMOTESampler(BaseGANSampler):
 
     {image_shape}
 
+    {categorical_features}
+
+    {continuous_encoding}
+
     {gan_parameters}
 
     k_neighbors : int, default=5
@@ -197,9 +201,10 @@ class DeepSMOTESampler(BaseGANSampler):
 
     Notes
     -----
-    There is no adversarial training: ``epochs`` counts passes of the autoencoder, and
-    ``latent_dim`` is the size of its code. Adam uses its usual betas ``(0.9, 0.999)``, as the
-    authors' script does.
+    There is no adversarial training: ``epochs`` counts passes of the autoencoder,
+    ``latent_dim`` is the size of its code, and ``generator_ema`` (which averages a GAN
+    generator's weights) does not apply: anything but None raises a ``ValueError``. Adam uses
+    its usual betas ``(0.9, 0.999)``, as the authors' script does.
 
     The penalty's codes are detached, as in the authors' script: the penalty trains the decoder
     (and the embedding) only, so the encoder's codes are shaped by reconstruction alone. Its
@@ -236,6 +241,8 @@ class DeepSMOTESampler(BaseGANSampler):
 
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
+        "categorical_features": ["array-like", None],
+        "continuous_encoding": [StrOptions({"min-max", "mode-specific"})],
         "k_neighbors": [Interval(Integral, 1, None, closed="left")],
         "latent_space": [StrOptions({"autoencoder", "supervised"})],
         "penalty_weight": [Interval(Real, 0, None, closed="left")],
@@ -257,6 +264,8 @@ class DeepSMOTESampler(BaseGANSampler):
         *,
         sampling_strategy="auto",
         image_shape=None,
+        categorical_features=None,
+        continuous_encoding="min-max",
         latent_dim=32,
         epochs="auto",
         batch_size=64,
@@ -278,6 +287,8 @@ class DeepSMOTESampler(BaseGANSampler):
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
+        self.categorical_features = categorical_features
+        self.continuous_encoding = continuous_encoding
         self.latent_dim = latent_dim
         self.epochs = epochs
         self.batch_size = batch_size
@@ -300,6 +311,11 @@ class DeepSMOTESampler(BaseGANSampler):
     # ------------------------------------------------------------------ training
 
     def _build_networks(self, spec, data, labels):
+        if self.generator_ema is not None:
+            raise ValueError(
+                f"generator_ema={self.generator_ema!r} does not apply to DeepSMOTESampler, which "
+                "trains an autoencoder and no GAN generator; leave generator_ema=None."
+            )
         self.encoder_ = LatentEncoder(spec, self.latent_dim, batch_norm=False)
         embedding = None
         if self.latent_space == "supervised":
@@ -307,7 +323,9 @@ class DeepSMOTESampler(BaseGANSampler):
         if spec.is_image:
             body = ConvGenerator(self.latent_dim, spec.image_shape, base_width=self._decoder_width)
         else:
-            body = MLPGenerator(self.latent_dim, spec.n_features)
+            body = MLPGenerator(
+                self.latent_dim, spec.n_features, discrete_groups=spec.discrete_groups
+            )
         self.decoder_ = LatentDecoder(_without_input_normalisation(body), embedding)
         # Generation during training (a callback calling generate()) indexes the current codes.
         self._train_data, self._train_labels = data, labels
@@ -388,7 +406,8 @@ class DeepSMOTESampler(BaseGANSampler):
         # Interleaved chunks, so that each one mixes the classes even when y is sorted.
         n_chunks = -(-len(codes) // GENERATION_CHUNK)
         self.decoder_.train()
-        with torch.no_grad():
+        # A forked random stream: the decoder of a mixed table draws categories in training mode.
+        with seeded_torch(0, self.device_), torch.no_grad():
             for start in range(n_chunks):
                 if len(codes[start::n_chunks]) > 1:
                     self.decoder_(codes[start::n_chunks], labels[start::n_chunks])

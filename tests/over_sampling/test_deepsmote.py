@@ -4,6 +4,7 @@ import pickle
 from collections import Counter
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from torch import nn
@@ -212,3 +213,32 @@ def test_decoder_statistics_match_the_final_codes(data, request):
         trained = sampler.decoder_(codes, labels)
     # Only the unbiased (running) against the biased (batch) variance differ.
     np.testing.assert_allclose(evaluated.numpy(), trained.numpy(), atol=0.05)
+
+
+def test_engine_selection_and_generated_share(blobs):
+    X, y = blobs
+    sampler = DeepSMOTESampler(**FAST, selection="confidence", generated_share=0.5)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert Counter(y_res) == {0: 60, 1: 60, 2: 60}
+    assert set(sampler.selection_counts_["kept"]) == {1, 2}
+
+
+def test_generator_ema_is_refused(blobs):
+    X, y = blobs
+    with pytest.raises(ValueError, match="generator_ema"):
+        DeepSMOTESampler(**FAST, generator_ema=0.9).fit_resample(X, y)
+
+
+def test_mixed_table_keeps_categories():
+    rng = np.random.RandomState(0)
+    n = 60
+    y = np.repeat([0, 1], [50, 10])
+    frame = pd.DataFrame(
+        {
+            "amount": rng.normal(size=n) + 3 * y,
+            "colour": np.where(y == 1, rng.choice(["red", "blue"], n), "green"),
+        }
+    )
+    X_res, y_res = DeepSMOTESampler(**FAST).fit_resample(frame, y)
+    assert Counter(y_res) == {0: 50, 1: 50}
+    assert set(X_res["colour"]) <= {"red", "blue", "green"}
