@@ -149,7 +149,7 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
 
     table = pd.read_csv(args.data)
-    y = table.pop("class").to_numpy()
+    y = table.pop("class").to_numpy(dtype=str)  # a unicode array, not objects
     X = table
     text_columns = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
     labels, counts = np.unique(y, return_counts=True)
