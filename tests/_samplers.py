@@ -1,4 +1,8 @@
-"""Fast instances of every sampler for the shared tests: tiny epochs, fixed seeds."""
+"""Fast instances of every sampler for the shared tests: tiny epochs, fixed seeds; a recorder of
+the tensors torch's factory functions make."""
+
+import torch
+from torch.overrides import TorchFunctionMode
 
 import imbgan
 
@@ -17,3 +21,39 @@ def gan_sampler_classes():
 
 def fast_gan_samplers(**overrides):
     return [cls(**{**FAST, **overrides}) for cls in gan_sampler_classes()]
+
+
+FACTORIES = {
+    torch.arange,
+    torch.empty,
+    torch.full,
+    torch.ones,
+    torch.rand,
+    torch.randint,
+    torch.randn,
+    torch.randperm,
+    torch.tensor,
+    torch.zeros,
+}
+
+
+class FactoryRecorder(TorchFunctionMode):
+    """Records the name and keyword arguments of every factory call made inside it."""
+
+    def __init__(self):
+        super().__init__()
+        self.made = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        result = func(*args, **(kwargs or {}))
+        if func in FACTORIES:
+            self.made.append((func.__name__, kwargs or {}))
+        return result
+
+    def off_device(self, device):
+        """Names of the factories called without ``device`` set to ``device``."""
+        return {
+            name
+            for name, kwargs in self.made
+            if torch.device(kwargs.get("device", "meta")) != torch.device(device)
+        }

@@ -14,13 +14,14 @@ import pytest
 import torch
 from imblearn.pipeline import make_pipeline
 from scipy import sparse
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
 
 from imbgan import CGANSampler, MirrorSampler, TrainingDivergedError
 from imbgan.base import deterministic_torch
 
-from ._samplers import FAST, fast_gan_samplers, gan_sampler_classes
+from ._samplers import FAST, FactoryRecorder, fast_gan_samplers, gan_sampler_classes
 
 GAN_IDS = [cls.__name__ for cls in gan_sampler_classes()]
 
@@ -401,6 +402,35 @@ def test_a_sampler_saved_on_a_gpu_machine_loads_on_the_cpu(blobs, monkeypatch):
     restored = pickle.loads(payload)
     assert restored.device_.type == "cpu"
     np.testing.assert_array_equal(restored.generate([1, 2], random_state=0), expected)
+
+
+#: Factories that a sampler's step calls on the host on purpose, without a device.
+HOST_SIDE_FACTORIES = {
+    # A host-side draw of the class whose rows the penalty uses (an int, not a tensor on a GPU).
+    "DeepSMOTESampler": {"randint"},
+    # Loss targets made on the host and moved with .to(scores): correct on a GPU, but a blocking
+    # host-to-device copy in every step.
+    "BAGANGPSampler": {"ones", "zeros"},
+}
+
+
+def test_training_steps_make_their_tensors_on_the_device(gan_sampler, blobs, tiny_images):
+    """Every tensor a training step makes names the sampler's device, so that none is made on
+    the CPU to meet the networks on a GPU (checked on any machine, CPU included)."""
+    recorder = FactoryRecorder()
+    sampler = clone(gan_sampler).set_params(epochs=1)
+    train_step = sampler._train_step
+
+    def recorded(real, labels):
+        with recorder:
+            return train_step(real, labels)
+
+    sampler._train_step = recorded  # the engine calls self._train_step
+    for X, y in (blobs, tiny_images):
+        sampler.fit_resample(X, y)
+    assert recorder.made, "the recorder saw no factory call"
+    name = type(sampler).__name__
+    assert recorder.off_device(sampler.device_) <= HOST_SIDE_FACTORIES.get(name, set())
 
 
 LOAD_ON_THE_CPU = """
