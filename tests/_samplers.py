@@ -51,9 +51,13 @@ class FactoryRecorder(TorchFunctionMode):
         return result
 
     def off_device(self, device):
-        """Names of the factories called without ``device`` set to ``device``."""
-        return {
-            name
-            for name, kwargs in self.made
-            if torch.device(kwargs.get("device", "meta")) != torch.device(device)
-        }
+        """Names of the factories called without ``device`` set to ``device`` (``"cuda"`` and
+        ``"cuda:0"`` count as the same device)."""
+        wanted = torch.device(device)
+
+        def same(given):
+            given = torch.device(given)
+            indices = {given.index, wanted.index} - {None}
+            return given.type == wanted.type and len(indices) <= 1
+
+        return {name for name, kwargs in self.made if not same(kwargs.get("device", "meta"))}
