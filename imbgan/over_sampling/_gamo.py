@@ -565,6 +565,12 @@ class GAMOSampler(BaseGANSampler):
         random_state=None,
         verbose=False,
         callbacks=None,
+        generated_share=1.0,
+        selection=None,
+        selection_candidates=4.0,
+        selection_classifier=None,
+        near_copy_ratio=0.1,
+        generator_ema=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -581,6 +587,12 @@ class GAMOSampler(BaseGANSampler):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.generated_share = generated_share
+        self.selection = selection
+        self.selection_candidates = selection_candidates
+        self.selection_classifier = selection_classifier
+        self.near_copy_ratio = near_copy_ratio
+        self.generator_ema = generator_ema
 
     # ------------------------------------------------------------------ networks
 
