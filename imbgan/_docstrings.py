@@ -117,6 +117,11 @@ GAN_ATTRIBUTES = """sampling_strategy_ : dict
     class_counts_ : ndarray of shape (n_classes,)
         Number of training samples of each class.
 
+    copied_from_ : ndarray of shape (n_new,)
+        For each row the last ``fit_resample`` added, in order: the index (into the training
+        rows) of the real row it copies, or -1 for a generated row. Copies come from
+        ``generated_share`` < 1 and from ``selection`` shortfalls.
+
     selection_counts_ : dict of str to dict
         Only with ``selection``: per class label, the number of ``"candidates"`` drawn, rejected
         as ``"wrong_class"`` or ``"near_copy"``, and ``"kept"`` (the rest of the class's
@@ -147,8 +152,8 @@ GAN_ATTRIBUTES = """sampling_strategy_ : dict
 def sampler_docs(auto_steps=800, **defaults):
     """The substitution values for a GAN sampler with the given default values."""
     defaults["auto_steps"] = auto_steps
-    defaults.setdefault("generated_share", 1.0)
-    defaults.setdefault("selection", "None")
+    defaults.setdefault("generated_share", 0.5)
+    defaults.setdefault("selection", "\"confidence\"")
     defaults.setdefault("selection_candidates", 4.0)
     defaults.setdefault("near_copy_ratio", 0.1)
     defaults.setdefault("generator_ema", "None")

@@ -620,18 +620,21 @@ class BaseGANSampler(BaseImbganSampler):
         Each class's block holds its generated rows first, then its copies; blocks come in the
         order of ``class_index``.
         """
-        if self.generated_share == 1.0 and self.selection is None:
+        if len(class_index) == 0 or (self.generated_share == 1.0 and self.selection is None):
+            self.copied_from_ = np.full(len(class_index), -1, dtype=np.intp)
             return self._generate_rows(class_index, random_state)
         labels, first = np.unique(class_index, return_index=True)
         labels = labels[np.argsort(first)]
         n_new = {label: int((class_index == label).sum()) for label in labels}
         n_generated = {label: round(self.generated_share * n_new[label]) for label in labels}
         generated = self._generated_rows_by_class(X, y_index, n_generated, random_state)
-        blocks = []
+        blocks, sources = [], []
         for label in labels:
             n_copies = n_new[label] - len(generated[label])
             copies = random_state.choice(np.flatnonzero(y_index == label), n_copies)
             blocks += [generated[label].astype(X.dtype, copy=False), X[copies]]
+            sources += [np.full(len(generated[label]), -1, dtype=np.intp), copies]
+        self.copied_from_ = np.concatenate(sources).astype(np.intp)
         return np.concatenate(blocks)
 
     def _generated_rows_by_class(self, X, y_index, n_generated, random_state):

@@ -49,7 +49,7 @@ def is_real_row_of(row, X, y, label):
 @pytest.mark.parametrize("sampler_class", [CGANSampler, CAGANSampler, BAGANSampler, GAMOSampler])
 def test_selection_keeps_exact_counts_and_original_rows(tiny, sampler_class):
     X, y = tiny
-    sampler = sampler_class(epochs=1, selection="confidence", random_state=0)
+    sampler = sampler_class(epochs=1, random_state=0)  # selection and a share of 0.5: defaults
     X_res, y_res = sampler.fit_resample(X, y)
     assert np.array_equal(X_res[: len(X)], X)
     counts = np.bincount(y_res)
@@ -57,7 +57,9 @@ def test_selection_keeps_exact_counts_and_original_rows(tiny, sampler_class):
     kept = sampler.selection_counts_["kept"]
     for label, n_new in sampler.sampling_strategy_.items():
         assert kept[label] <= n_new
-        assert sampler.selection_counts_["candidates"][label] == int(np.ceil(4.0 * n_new))
+        n_generated = round(0.5 * n_new)
+        assert kept[label] <= n_generated
+        assert sampler.selection_counts_["candidates"][label] == int(np.ceil(4.0 * n_generated))
 
 
 def test_rejected_candidates_are_never_returned(tiny):
@@ -65,7 +67,10 @@ def test_rejected_candidates_are_never_returned(tiny):
     new rows must all be copies of their own real rows, and class 0 needs none."""
     X, y = tiny
     sampler = CGANSampler(
-        epochs=1, selection="confidence", selection_classifier=FavouriteClass(0), random_state=0
+        epochs=1,
+        generated_share=1.0,
+        selection_classifier=FavouriteClass(0),
+        random_state=0,
     )
     X_res, y_res = sampler.fit_resample(X, y)
     X_new, y_new = new_part(X, X_res, y_res)
@@ -82,7 +87,7 @@ def test_accepted_candidates_are_generated_rows(tiny):
     X, y = tiny
     sampler = CGANSampler(
         epochs=1,
-        selection="confidence",
+        generated_share=1.0,
         selection_classifier=FavouriteClass(1),
         near_copy_ratio=0.0,
         random_state=0,
@@ -99,7 +104,7 @@ def test_near_copy_ratio_rejects_candidates_close_to_real_rows(tiny):
     X, y = tiny
     sampler = CGANSampler(
         epochs=1,
-        selection="confidence",
+        generated_share=1.0,
         selection_classifier=FavouriteClass(1),
         near_copy_ratio=1e9,
         random_state=0,
@@ -116,7 +121,7 @@ def test_classes_of_one_sample_work_with_selection():
     X, y = make_classification(n_samples=40, n_features=5, n_classes=2, random_state=1)
     X = np.vstack([X, X[:1] + 3.0])
     y = np.append(y, 2)
-    sampler = CAGANSampler(epochs=1, selection="confidence", random_state=0)
+    sampler = CAGANSampler(epochs=1, generated_share=1.0, random_state=0)
     X_res, y_res = sampler.fit_resample(X, y)
     assert np.bincount(y_res)[2] == np.bincount(y_res).max()
     X_new, y_new = new_part(X, X_res, y_res)
@@ -125,7 +130,7 @@ def test_classes_of_one_sample_work_with_selection():
 
 def test_generated_share_zero_is_random_oversampling(tiny):
     X, y = tiny
-    sampler = CGANSampler(epochs=1, generated_share=0.0, random_state=0)
+    sampler = CGANSampler(epochs=1, generated_share=0.0, selection=None, random_state=0)
     X_res, y_res = sampler.fit_resample(X, y)
     X_new, y_new = new_part(X, X_res, y_res)
     assert all(is_real_row_of(row, X, y, label) for row, label in zip(X_new, y_new))
@@ -133,7 +138,7 @@ def test_generated_share_zero_is_random_oversampling(tiny):
 
 def test_generated_share_splits_each_class(tiny):
     X, y = tiny
-    sampler = CGANSampler(epochs=1, generated_share=0.5, random_state=0)
+    sampler = CGANSampler(epochs=1, generated_share=0.5, selection=None, random_state=0)
     X_res, y_res = sampler.fit_resample(X, y)
     X_new, y_new = new_part(X, X_res, y_res)
     for label, n_new in sampler.sampling_strategy_.items():
@@ -143,13 +148,31 @@ def test_generated_share_splits_each_class(tiny):
         assert copies == n_new - round(0.5 * n_new)
 
 
-def test_default_share_and_no_selection_draw_like_generate(tiny):
-    """The defaults add plain generator draws: the same rows as generate() with the same seed."""
+def test_copied_from_names_each_copy_and_marks_generated_rows(tiny):
     X, y = tiny
-    sampler = CGANSampler(epochs=1, random_state=0)
+    sampler = CGANSampler(epochs=1, generated_share=0.5, selection="confidence", random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    X_new, y_new = new_part(X, X_res, y_res)
+    source = sampler.copied_from_
+    assert source.shape == (len(X_new),)
+    copies = source >= 0
+    assert np.array_equal(X_new[copies], X[source[copies]])
+    assert np.array_equal(y_new[copies], y[source[copies]])
+    kept = sum(sampler.selection_counts_["kept"].values())
+    assert (~copies).sum() == kept
+    assert not any(
+        is_real_row_of(row, X, y, label) for row, label in zip(X_new[~copies], y_new[~copies])
+    )
+
+
+def test_full_share_without_selection_adds_only_generated_rows(tiny):
+    """The papers' recipe: every new row is a plain draw of the generator."""
+    X, y = tiny
+    sampler = CGANSampler(epochs=1, generated_share=1.0, selection=None, random_state=0)
     X_res, y_res = sampler.fit_resample(X, y)
     X_new, y_new = new_part(X, X_res, y_res)
     assert not any(is_real_row_of(row, X, y, label) for row, label in zip(X_new, y_new))
+    assert np.array_equal(sampler.copied_from_, np.full(len(X_new), -1))
 
 
 def test_selection_is_deterministic(tiny):

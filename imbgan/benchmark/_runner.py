@@ -455,7 +455,7 @@ def run_cell(cell, split, spec, config, data, judge=None, keep_examples=False, t
             X_train, y_train = _take(data.X, train), data.y[train]
             notes = []  # the sampler factory's remarks, shown in the table
             with _failures(records, config.error_score) as ok:
-                X_res, y_res, fit_time = _fit_resample(
+                X_res, y_res, fit_time, generated = _fit_resample(
                     spec, cell, config, data, (X_train, y_train), notes
                 )
             for record in records:
@@ -470,7 +470,10 @@ def run_cell(cell, split, spec, config, data, judge=None, keep_examples=False, t
                 with _failures([record], config.error_score):
                     _score(record, spec, config, data, (X_res, y_res, X_test, y_test), minority)
             # fit_resample returns the original rows first, then the generated ones.
-            X_new, y_new = _take(X_res, np.arange(len(y_train), len(y_res))), y_res[len(y_train) :]
+            new_rows = np.arange(len(y_train), len(y_res))
+            if generated is not None:
+                new_rows = new_rows[generated]
+            X_new, y_new = _take(X_res, new_rows), y_res[new_rows]
             if config.quality and data.image_shape is not None and len(y_new):
                 with _failures(records, config.error_score):
                     real, new = (X_train, y_train), (X_new, y_new)
@@ -565,7 +568,11 @@ def _fit_resample(spec, cell, config, data, training, notes):
     fit_time = time.perf_counter() - start
     if not hasattr(X_res, "iloc"):
         X_res = np.asarray(X_res)
-    return X_res, np.asarray(y_res), fit_time
+    # Rows a GAN sampler copied from the training data (generated_share < 1, selection
+    # shortfalls) are not generated samples: quality and example grids leave them out.
+    copied_from = getattr(sampler, "copied_from_", None)
+    generated = None if copied_from is None else np.asarray(copied_from) < 0
+    return X_res, np.asarray(y_res), fit_time, generated
 
 
 def _score(record, spec, config, data, arrays, minority):
