@@ -58,7 +58,8 @@ def test_mixed_frame_round_trips(cls, frame):
     params = dict(TINY)
     if with_categorical_features(cls):
         params["categorical_features"] = ["region"]
-    X_res, y_res = cls(**params).fit_resample(X, y)
+    sampler = cls(**params)
+    X_res, y_res = sampler.fit_resample(X, y)
 
     assert isinstance(X_res, pd.DataFrame) and list(X_res.columns) == list(X.columns)
     assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
@@ -72,13 +73,17 @@ def test_mixed_frame_round_trips(cls, frame):
     assert y_res.index.equals(X_res.index)
     assert (y_res.iloc[len(X) :] == 1).all()
 
-    new = generated_part(X_res, len(X))
-    for column in ["make", "colour", "grade", "used", "region"]:
-        assert set(new[column]) <= set(X[column]), column
-    assert set(new["size"]) <= {"S", "M", "L"}  # observed categories only, never "XL" or NaN
-    assert not new.isna().any().any()
-    assert new["doors"].between(X["doors"].min(), X["doors"].max()).all()
-    assert new["price"].between(X["price"].min(), X["price"].max()).all()
+    # The added rows, and plain draws of the generator (fit_resample may also add copies of
+    # real rows, depending on generated_share and selection).
+    drawn = sampler.generate(np.ones(40, dtype=int), random_state=0)
+    assert drawn.dtypes.to_dict() == X.dtypes.to_dict()
+    for new in (generated_part(X_res, len(X)), drawn):
+        for column in ["make", "colour", "grade", "used", "region"]:
+            assert set(new[column]) <= set(X[column]), column
+        assert set(new["size"]) <= {"S", "M", "L"}  # observed categories only, never "XL" or NaN
+        assert not new.isna().any().any()
+        assert new["doors"].between(X["doors"].min(), X["doors"].max()).all()
+        assert new["price"].between(X["price"].min(), X["price"].max()).all()
 
 
 @pytest.mark.parametrize("cls", gan_sampler_classes(), ids=lambda c: c.__name__)
@@ -87,11 +92,12 @@ def test_booleans_stay_booleans_and_take_both_values(cls):
     n = 40 + 40
     X = rng.rand(n, 2) < 0.52
     y = np.repeat([0, 1], [60, 20])
-    X_res, _ = cls(**TINY).fit_resample(X, y)
-    new = X_res[n:]
-    assert X_res.dtype == bool and new.shape == (40, 2)
+    sampler = cls(**TINY)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert X_res.dtype == bool and X_res[n:].shape == (40, 2)
     # The old codec rounded a scaled output and returned True in every generated value.
-    assert 0 < new.mean() < 1
+    drawn = sampler.generate(np.ones(40, dtype=int), random_state=0)
+    assert drawn.dtype == bool and 0 < drawn.mean() < 1
 
 
 @pytest.mark.parametrize("cls, epochs", [(CGANSampler, 20), (GAMOSampler, 2)])
@@ -100,9 +106,12 @@ def test_booleans_come_back_in_the_data_proportion(cls, epochs):
     n0, n1 = 120, 40
     X = np.c_[rng.rand(n0 + n1) < 0.8, rng.rand(n0 + n1) < 0.3]
     y = np.repeat([0, 1], [n0, n1])
-    X_res, _ = cls(**{**FAST, "epochs": epochs}).fit_resample(X, y)
-    share = X_res[len(X) :].mean(axis=0)
-    np.testing.assert_allclose(share, X[y == 1].mean(axis=0), atol=0.15)
+    sampler = cls(**{**FAST, "epochs": epochs})
+    sampler.fit_resample(X, y)
+    # generate() gives plain draws of the generator (no selection, no copies of real rows).
+    drawn = sampler.generate(np.ones(400, dtype=int), random_state=0)
+    assert drawn.dtype == bool
+    np.testing.assert_allclose(drawn.mean(axis=0), X[y == 1].mean(axis=0), atol=0.15)
 
 
 def test_gamo_categories_stay_in_their_class(frame):
@@ -112,6 +121,7 @@ def test_gamo_categories_stay_in_their_class(frame):
     sampler = GAMOSampler(**TINY)
     X_res, y_res = sampler.fit_resample(X, y)
     assert set(X_res["make"].iloc[len(X) :]) == {"ford"}
+    assert set(sampler.generate(np.ones(30, dtype=int), random_state=0)["make"]) == {"ford"}
     # GAMO's classifier takes rows of the same table.
     assert sampler.classifier_.predict_proba(X.iloc[:5]).shape == (5, 2)
 
