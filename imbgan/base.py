@@ -652,7 +652,7 @@ class BaseGANSampler(BaseImbganSampler):
         selector.fit(self.codec_.encode(X), y_index)
         kept, counts = selector.select(candidates, index, n_generated)
         self.selection_counts_ = {
-            name: {self.classes_[c].item(): n for c, n in per_class.items()}
+            name: {np.asarray(self.classes_[c]).item(): n for c, n in per_class.items()}
             for name, per_class in counts.items()
         }
         return {label: self.codec_.decode(candidates[kept[label]]) for label in labels}

@@ -367,3 +367,12 @@ def test_frame_with_labels_in_a_list(frame):
     X, y = frame
     X_res, y_res = CGANSampler(**TINY).fit_resample(X, y.tolist())
     assert isinstance(y_res, list) and len(y_res) == len(X_res) == 2 * N_MAJORITY
+
+
+def test_text_labels_in_a_series_with_the_default_parameters(frame):
+    # pandas' default text dtype gives y as an array of Python str objects.
+    X, y = frame
+    labels = y.map({0: "sold", 1: "kept"})
+    X_res, y_res = CGANSampler(epochs=1, random_state=0).fit_resample(X, labels)
+    assert y_res.value_counts().to_dict() == {"sold": 30, "kept": 30}
+    assert y_res.index.equals(X_res.index)
