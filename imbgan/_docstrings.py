@@ -153,7 +153,7 @@ def sampler_docs(auto_steps=800, **defaults):
     """The substitution values for a GAN sampler with the given default values."""
     defaults["auto_steps"] = auto_steps
     defaults.setdefault("generated_share", 0.5)
-    defaults.setdefault("selection", "\"confidence\"")
+    defaults.setdefault("selection", '"confidence"')
     defaults.setdefault("selection_candidates", 4.0)
     defaults.setdefault("near_copy_ratio", 0.1)
     defaults.setdefault("generator_ema", "None")
