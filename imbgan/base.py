@@ -27,7 +27,6 @@ from scipy import sparse
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm.auto import tqdm
 
 from ._data import (
@@ -520,28 +519,33 @@ class BaseGANSampler(BaseImbganSampler):
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        average = self.__dict__.get("_generator_average")
-        if average is not None and optimizer_name == "generator":
-            average.update_parameters(average.live_module)
+        if optimizer_name == "generator" and "_generator_average" in self.__dict__:
+            self._update_generator_average()
 
     def _start_generator_average(self, generator):
         """With ``generator_ema``, start an exponential moving average of the weights (and
-        batch-norm statistics) of the module the ``"generator"`` optimiser trains (Yazici et
-        al., 2019: the average of a GAN's iterates draws better samples than the last one)."""
+        floating-point batch-norm statistics) of the module the ``"generator"`` optimiser trains
+        (Yazici et al., 2019: the average of a GAN's iterates draws better samples than the last
+        one). Written with foreach ops rather than torch's ``AveragedModel``, whose update reads
+        a step counter on the host: that would be a device-to-host sync in every step on CUDA."""
         if self.generator_ema is None or generator is None:
             return
-        average = AveragedModel(
-            generator, multi_avg_fn=get_ema_multi_avg_fn(self.generator_ema), use_buffers=True
-        )
-        # Kept out of vars(self)'s module scan: a plain attribute of the average, not a submodule.
-        object.__setattr__(average, "live_module", generator)
-        self._generator_average = average
+        live = [*generator.parameters(), *(b for b in generator.buffers() if b.is_floating_point())]
+        self._generator_average = (live, [t.detach().clone() for t in live])
+
+    def _update_generator_average(self):
+        live, average = self._generator_average
+        with torch.no_grad():
+            torch._foreach_lerp_(average, [t.detach() for t in live], 1.0 - self.generator_ema)
 
     def _finish_generator_average(self, generator):
         """Put the averaged weights into the generator that draws the samples."""
-        average = self.__dict__.get("_generator_average")
-        if average is not None:
-            generator.load_state_dict(average.module.state_dict())
+        averaged = self.__dict__.get("_generator_average")
+        if averaged is not None:
+            live, average = averaged
+            with torch.no_grad():
+                for tensor, mean in zip(live, average):
+                    tensor.copy_(mean)
 
     def _set_train_mode(self, training):
         for module in self._modules().values():
