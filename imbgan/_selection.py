@@ -29,21 +29,30 @@ def default_selection_classifier():
     return LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
 
 
-def typical_neighbour_distance(rows, labels):
+def class_indexes(rows, labels):
+    """One fitted :class:`~sklearn.neighbors.NearestNeighbors` per class label."""
+    return {
+        label: NearestNeighbors(n_neighbors=1).fit(rows[labels == label])
+        for label in np.unique(labels)
+    }
+
+
+def typical_neighbour_distance(rows, labels, indexes=None):
     """Median distance from a row to its nearest other row of the same class.
 
     Classes of one row have no such neighbour; when no class has two rows, the nearest row of
-    any class stands in. Returns 0.0 for a single row.
+    any class stands in. Returns 0.0 for a single row. ``indexes`` (from :func:`class_indexes`)
+    saves refitting the per-class neighbour searches.
     """
-    distances = []
-    for label in np.unique(labels):
-        members = rows[labels == label]
-        if len(members) > 1:
-            nearest, _ = NearestNeighbors(n_neighbors=2).fit(members).kneighbors(members)
-            distances.append(nearest[:, 1])
+    indexes = class_indexes(rows, labels) if indexes is None else indexes
+    # kneighbors() without query rows leaves each row out of its own neighbours.
+    distances = [
+        index.kneighbors(n_neighbors=1)[0][:, 0]
+        for index in indexes.values()
+        if index.n_samples_fit_ > 1
+    ]
     if not distances and len(rows) > 1:
-        nearest, _ = NearestNeighbors(n_neighbors=2).fit(rows).kneighbors(rows)
-        distances.append(nearest[:, 1])
+        distances.append(NearestNeighbors(n_neighbors=1).fit(rows).kneighbors()[0][:, 0])
     return float(np.median(np.concatenate(distances))) if distances else 0.0
 
 
@@ -71,11 +80,9 @@ class ConfidenceSelector:
         template = default_selection_classifier() if self.classifier is None else self.classifier
         self.classifier_ = clone(template).fit(rows, labels)
         self.columns_ = {label: i for i, label in enumerate(self.classifier_.classes_)}
-        self.copy_distance_ = self.near_copy_ratio * typical_neighbour_distance(rows, labels)
-        self.neighbours_ = {
-            label: NearestNeighbors(n_neighbors=1).fit(rows[labels == label])
-            for label in np.unique(labels)
-        }
+        self.neighbours_ = class_indexes(rows, labels)
+        typical = typical_neighbour_distance(rows, labels, self.neighbours_)
+        self.copy_distance_ = self.near_copy_ratio * typical
         return self
 
     def select(self, candidates, labels, n_wanted):
