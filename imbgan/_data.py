@@ -51,15 +51,34 @@ def normalize_image_shape(image_shape):
     return shape
 
 
-def check_image_shape_matches(image_shape, n_features):
-    """Raise a ``ValueError`` naming the fix when ``image_shape`` does not fit the rows."""
+#: What :func:`check_image_shape_matches` suggests to a sampler's user.
+SAMPLER_IMAGE_SHAPE_HINT = (
+    "Pass the (C, H, W) of the images that were flattened into each row (channels first), or "
+    "image_shape=None for tabular data."
+)
+
+
+def check_image_shape_matches(image_shape, n_features, hint=SAMPLER_IMAGE_SHAPE_HINT):
+    """Raise a ``ValueError`` (ending with ``hint``) when ``image_shape`` does not fit the rows."""
     n_pixels = int(np.prod(image_shape))
     if n_pixels != n_features:
         raise ValueError(
             f"image_shape={tuple(image_shape)} describes {n_pixels} values per image, but X has "
-            f"{n_features} features per row. Pass the (C, H, W) of the images that were flattened "
-            "into each row (channels first), or image_shape=None for tabular data."
+            f"{n_features} features per row. {hint}".rstrip()
         )
+
+
+def check_image_shape(image_shape, n_features, hint=SAMPLER_IMAGE_SHAPE_HINT):
+    """``image_shape`` as a ``(C, H, W)`` tuple of ints that fits rows of ``n_features``.
+
+    The one check of an ``image_shape`` argument against flattened rows, used by the samplers,
+    the quality measures, the data set loaders and the benchmark's CNN: ``(H, W)`` means one
+    channel (:func:`normalize_image_shape`), and the product must be ``n_features``
+    (:func:`check_image_shape_matches`, whose error ends with ``hint``).
+    """
+    shape = normalize_image_shape(image_shape)
+    check_image_shape_matches(shape, n_features, hint)
+    return shape
 
 
 @dataclass(frozen=True)

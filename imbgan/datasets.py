@@ -25,7 +25,7 @@ import numpy as np
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples
 
-from ._data import ImageLayout
+from ._data import ImageLayout, check_image_shape
 from .model_selection import (
     DropSplit,
     ImbalancedSplit,
@@ -184,14 +184,14 @@ def _finish_arrays(X, y, image_shape, source):
     if X.shape[0] != y.shape[0]:
         raise ValueError(f"{source}: X has {X.shape[0]} rows but y has {y.shape[0]} labels.")
     if image_shape is not None:
-        image_shape = tuple(int(s) for s in image_shape)
-        if len(image_shape) == 2:
-            image_shape = (1, *image_shape)
-        if len(image_shape) != 3 or int(np.prod(image_shape)) != X.shape[1]:
-            raise ValueError(
-                f"{source}: image_shape {image_shape} does not match {X.shape[1]} features "
-                "(expected (channels, height, width) whose product is the number of features)."
+        try:
+            image_shape = check_image_shape(
+                image_shape,
+                X.shape[1],
+                hint="Expected (channels, height, width) whose product is the number of features.",
             )
+        except ValueError as exc:
+            raise ValueError(f"{source}: {exc}") from exc
     return X, y, image_shape
 
 

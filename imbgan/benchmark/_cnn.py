@@ -15,7 +15,10 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 
-_MAX_SEED = 2**31 - 1
+from .._data import check_image_shape
+from .._torch import predict_proba_in_chunks
+from ..base import MAX_SEED, resolve_device, seeded_torch
+
 _PREDICT_BATCH = 1024
 
 
@@ -138,15 +141,11 @@ class SmallCNNClassifier(ClassifierMixin, BaseEstimator):
         self.verbose = verbose
 
     def _image_shape(self, n_features):
-        shape = tuple(int(s) for s in self.image_shape)
-        if len(shape) == 2:
-            shape = (1, *shape)
-        if len(shape) != 3 or math.prod(shape) != n_features:
-            raise ValueError(
-                f"image_shape {self.image_shape!r} does not match {n_features} features; "
-                "give (channels, height, width) whose product is the number of features."
-            )
-        return shape
+        return check_image_shape(
+            self.image_shape,
+            n_features,
+            hint="Give (channels, height, width) whose product is the number of features.",
+        )
 
     def _build(self, image_shape, n_classes):
         in_channels, height, width = image_shape
@@ -167,15 +166,10 @@ class SmallCNNClassifier(ClassifierMixin, BaseEstimator):
             nn.Linear(int(self.hidden), n_classes),
         )
 
-    def _resolve_device(self):
-        if self.device == "auto":
-            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-        return torch.device(self.device)
-
-    def _to_tensor(self, X):
+    def _images(self, X):
+        """Standardised images of shape ``(n, C, H, W)``, on the host."""
         images = (np.asarray(X, dtype=np.float32) - self.input_mean_) / self.input_scale_
-        shape = self._image_shape(X.shape[1])
-        return torch.from_numpy(images.reshape(-1, *shape)).to(self.device_)
+        return images.reshape(-1, *self._image_shape(X.shape[1]))
 
     def fit(self, X, y):
         """Train the network.
@@ -197,19 +191,18 @@ class SmallCNNClassifier(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         shape = self._image_shape(X.shape[1])
         self.classes_, y_index = np.unique(y, return_inverse=True)
-        self.device_ = self._resolve_device()
+        self.device_ = resolve_device(self.device)
         rng = check_random_state(self.random_state)
-        seed = int(rng.randint(_MAX_SEED))
+        seed = int(rng.randint(MAX_SEED))
 
         self.input_mean_ = float(X.mean())
         # A constant image set would divide by zero: fall back to no scaling.
         self.input_scale_ = float(X.std()) or 1.0
-        inputs = self._to_tensor(X)
+        inputs = torch.from_numpy(self._images(X)).to(self.device_)
         targets = torch.from_numpy(y_index.astype(np.int64)).to(self.device_)
 
-        # Fork the global generator so the caller's torch random stream is left untouched.
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        # A forked generator leaves the caller's torch random stream untouched.
+        with seeded_torch(seed, self.device_):
             self.module_ = self._build(shape, len(self.classes_)).to(self.device_)
         optimizer = torch.optim.Adam(
             self.module_.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay
@@ -255,13 +248,9 @@ class SmallCNNClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self, "module_")
         X = validate_data(self, X, dtype=np.float32, reset=False)
-        inputs = self._to_tensor(X)
-        outputs = []
-        with torch.no_grad():
-            for start in range(0, len(inputs), _PREDICT_BATCH):
-                logits = self.module_(inputs[start : start + _PREDICT_BATCH])
-                outputs.append(torch.softmax(logits, dim=1).cpu().numpy())
-        return np.concatenate(outputs) if outputs else np.empty((0, len(self.classes_)))
+        return predict_proba_in_chunks(
+            self.module_, self._images(X), len(self.classes_), self.device_, _PREDICT_BATCH
+        )
 
     def predict(self, X):
         """Most probable class.

@@ -27,8 +27,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import recall_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils import _safe_indexing
-from threadpoolctl import threadpool_limits
 
+from .._torch import limited_threads
 from ..base import BaseGANSampler, resolve_device
 from ..datasets import load_dataset
 from ..metrics import acsa_score, gm_score, sample_quality_report
@@ -440,16 +440,12 @@ def run_cell(cell, split, spec, config, data, judge=None, keep_examples=False, t
         from the original exception (a ``RuntimeError``, so that it is never mistaken for the
         ``ValueError`` of a bad setting).
     """
-    import torch
-
     records = [_empty_record(cell, name) for name in config.classifier]
     _, train, test, minority = split
-    previous_torch_threads = torch.get_num_threads()
-    try:
-        # Small networks on small data gain nothing from threads, and on a shared machine
-        # waiting threads made fits 4 to 14 times slower (see _DEFAULT_THREADS_PER_CELL).
-        torch.set_num_threads(threads)
-        with threadpool_limits(limits=threads), warnings.catch_warnings():
+    # Small networks on small data gain nothing from threads, and on a shared machine
+    # waiting threads made fits 4 to 14 times slower (see _DEFAULT_THREADS_PER_CELL).
+    with limited_threads(threads, blas=True):
+        with warnings.catch_warnings():
             # A small MLP that stops at max_iter is part of the fixed protocol, not news.
             warnings.simplefilter("ignore", category=ConvergenceWarning)
             X_train, y_train = _take(data.X, train), data.y[train]
@@ -482,8 +478,6 @@ def run_cell(cell, split, spec, config, data, judge=None, keep_examples=False, t
                 records[0]["examples"] = {
                     _plain(c): X_new[y_new == c][:_GRID_EXAMPLES] for c in np.unique(y_new)
                 }
-    finally:
-        torch.set_num_threads(previous_torch_threads)
     return records
 
 
@@ -701,7 +695,8 @@ def _fit_judge(config, data, threads):
     classifier, trained on the whole data set before any row is dropped, as in BAGAN."""
     if not config.quality or data.image_shape is None:
         return None
-    with threadpool_limits(limits=threads), warnings.catch_warnings():
+    # The judge is fitted once, in the main process, with torch's own thread count.
+    with limited_threads(threads, torch_threads=False, blas=True), warnings.catch_warnings():
         warnings.simplefilter("ignore", category=ConvergenceWarning)
         return make_classifier(
             config.classifier[0], 0, data.image_shape, config.quick, config.device

@@ -31,6 +31,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .._docstrings import sampler_docs
+from .._torch import predict_proba_in_chunks
 from ..base import BaseGANSampler
 from ..nets import DataSpec, Discriminator, one_hot, sample_categories
 
@@ -362,15 +363,14 @@ class GAMOClassifier:
         codes = sampler.codec_.encode(self._rows(X))
         network = sampler.classifier_network_
         network.eval()
-        chunks = []
-        with torch.no_grad():
-            for start in range(0, len(codes), PREDICTION_CHUNK):
-                batch = torch.as_tensor(codes[start : start + PREDICTION_CHUNK])
-                logits = network(batch.to(sampler.device_))["classes"]
-                chunks.append(torch.softmax(logits, dim=1).double().cpu().numpy())
-        if not chunks:
-            return np.empty((0, len(self.classes_)))
-        return np.concatenate(chunks)
+        proba = predict_proba_in_chunks(
+            lambda batch: network(batch)["classes"],
+            codes,
+            len(self.classes_),
+            sampler.device_,
+            PREDICTION_CHUNK,
+        )
+        return proba.astype(np.float64, copy=False)
 
     def predict(self, X):
         """The most probable class of each row, as a label of ``classes_``."""
