@@ -10,8 +10,8 @@ from sklearn.exceptions import NotFittedError
 from torch.utils.flop_counter import FlopCounterMode
 
 from imbgan import GAMOSampler
-from imbgan.over_sampling import _gamo
-from imbgan.over_sampling._gamo import ConvexGenerator, InstanceGenerationUnit
+from imbgan.over_sampling import _gamo, _gamo_nets
+from imbgan.over_sampling._gamo_nets import ConvexGenerator, InstanceGenerationUnit
 
 from .._samplers import FactoryRecorder
 
@@ -249,7 +249,7 @@ def test_chunked_mixing_equals_one_pass(monkeypatch):
     latent, labels = torch.randn(50, 4), torch.ones(50, dtype=torch.long)
     with torch.no_grad():
         whole = generator(latent, labels)
-        monkeypatch.setattr(_gamo, "MAX_MIXING_ENTRIES", 3000)  # 3 samples per chunk
+        monkeypatch.setattr(_gamo_nets, "MAX_MIXING_ENTRIES", 3000)  # 3 samples per chunk
         chunked = generator(latent, labels)
     torch.testing.assert_close(chunked, whole)
 
