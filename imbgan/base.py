@@ -389,7 +389,6 @@ class BaseGANSampler(BaseImbganSampler):
                 name: self._make_optimizer(name, module) for name, module in modules.items()
             }
             self.history_ = {}
-            self._discriminator_steps = 0
             try:
                 self._before_adversarial_training(data, labels)
                 self._start_generator_average(modules.get("generator"))
@@ -500,18 +499,6 @@ class BaseGANSampler(BaseImbganSampler):
         self._set_train_mode(True)
         return stop
 
-    def _generator_step_due(self, n_critic):
-        """Count one discriminator step; True on every ``n_critic``-th, when the generator
-        takes its step (several critic steps per generator step, as WGAN-GP trains)."""
-        self._discriminator_steps += 1
-        return self._discriminator_steps % n_critic == 0
-
-    def _train_autoencoder(self, data, labels):
-        """Pretrain with the method's ``_autoencoder_step`` for ``autoencoder_epochs`` epochs
-        (None: as many as the adversarial phase), as the BAGAN family does before its GAN."""
-        n_epochs = self.n_epochs_ if self.autoencoder_epochs is None else self.autoencoder_epochs
-        self._run_epochs(self._autoencoder_step, data, labels, n_epochs, "autoencoder")
-
     def _update(self, optimizer_name, loss):
         """One optimiser step of ``optimizer_name`` on ``loss``; after a generator step the
         moving average of the generator's weights follows (``generator_ema``)."""
@@ -553,35 +540,6 @@ class BaseGANSampler(BaseImbganSampler):
 
     def _modules(self):
         return {k: v for k, v in vars(self).items() if isinstance(v, torch.nn.Module)}
-
-    def _discriminate(self, real, real_labels, fake, fake_labels, mixed_batch=False):
-        """Discriminator outputs for a real and a generated batch.
-
-        With ``mixed_batch`` both go through one forward pass, so that every batch the
-        discriminator's batch normalisation sees holds real and generated samples in the same
-        ratio and hence the same condition distribution (Cho & Yoon, section 4).
-        """
-        if not mixed_batch:
-            return self.discriminator_(real, real_labels), self.discriminator_(fake, fake_labels)
-        outputs = self.discriminator_(
-            torch.cat([real, fake]), torch.cat([real_labels, fake_labels])
-        )
-        n_real = real.shape[0]
-        return (
-            {name: value[:n_real] for name, value in outputs.items()},
-            {name: value[n_real:] for name, value in outputs.items()},
-        )
-
-    def _discriminate_generated(self, fake, fake_labels, real, real_labels, mixed_batch=False):
-        """Discriminator outputs for generated rows in the generator's step.
-
-        With ``mixed_batch`` the real batch goes through too, so that batch normalisation
-        normalises the generated rows with the same mixed statistics as in the
-        discriminator's step; a generated-only batch would be judged by other statistics.
-        """
-        if not mixed_batch:
-            return self.discriminator_(fake, fake_labels)
-        return self._discriminate(real, real_labels, fake, fake_labels, mixed_batch=True)[1]
 
     # ------------------------------------------------------------ sampling helpers
 

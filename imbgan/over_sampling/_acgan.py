@@ -10,10 +10,11 @@ from .._docstrings import sampler_docs
 from ..base import BaseGANSampler
 from ..losses import fake_term, generator_term, real_term
 from ..nets import ConditionalGenerator, Discriminator
+from ._steps import MixedBatchMixin
 
 
 @Substitution(**sampler_docs(latent_dim=64, epochs='"auto"', batch_size=64, learning_rate=0.0002))
-class ACGANSampler(BaseGANSampler):
+class ACGANSampler(MixedBatchMixin, BaseGANSampler):
     """Oversample with an auxiliary classifier GAN (AC-GAN).
 
     The generator is ``G(z, c)``; the discriminator does not see the class but has two heads,

@@ -17,6 +17,7 @@ from torch.nn import functional as F
 from .._docstrings import sampler_docs
 from ..base import BaseGANSampler
 from ..nets import Autoencoder, Discriminator, LatentEncoder, build_generator
+from ._steps import AutoencoderPretrainingMixin
 
 COVARIANCE_ESTIMATORS = {"ledoit-wolf": LedoitWolf, "oas": OAS}
 
@@ -94,7 +95,7 @@ def class_latent_statistics(codes, labels, n_classes, estimator="ledoit-wolf"):
         latent_dim=32, epochs='"auto"', batch_size=64, learning_rate=0.0002, auto_steps=400
     )
 )
-class BAGANSampler(BaseGANSampler):
+class BAGANSampler(AutoencoderPretrainingMixin, BaseGANSampler):
     """Oversample with a balancing GAN (BAGAN).
 
     Three steps (Mariani et al., section 4):
@@ -271,11 +272,9 @@ class BAGANSampler(BaseGANSampler):
             "discriminator": self.discriminator_,
         }
 
-    def _autoencoder_step(self, real, labels):
-        reconstruction = self.generator_(self.encoder_(real))
-        loss = F.mse_loss(reconstruction, real)
-        self._update("autoencoder", loss)
-        return {"autoencoder": loss}
+    def _reconstruct(self, real, labels):
+        # Unsupervised: Dec(Enc(x)), trained with the mixin's mean squared error.
+        return self.generator_(self.encoder_(real))
 
     def _before_adversarial_training(self, data, labels):
         self._train_autoencoder(data, labels)

@@ -15,6 +15,7 @@ from .._docstrings import sampler_docs
 from ..base import BaseGANSampler
 from ..losses import gradient_penalty
 from ..nets import LEAKY_SLOPE, Autoencoder, LatentEncoder, build_generator, build_trunk
+from ._steps import AutoencoderPretrainingMixin, CriticStepsMixin
 
 
 class EmbeddingGenerator(nn.Module):
@@ -91,7 +92,7 @@ def wrong_labels(labels, n_classes):
         latent_dim=32, epochs='"auto"', batch_size=64, learning_rate=0.001, auto_steps=600
     )
 )
-class BAGANGPSampler(BaseGANSampler):
+class BAGANGPSampler(AutoencoderPretrainingMixin, CriticStepsMixin, BaseGANSampler):
     """Oversample with BAGAN-GP: a balancing GAN with a supervised autoencoder and gradient penalty.
 
     Three steps (Huang & Jafari, section 3.2):
@@ -286,11 +287,12 @@ class BAGANGPSampler(BaseGANSampler):
             "discriminator": self.discriminator_,
         }
 
-    def _autoencoder_step(self, real, labels):
-        reconstruction = self.generator_(self.encoder_(real), labels)
-        loss = F.l1_loss(reconstruction, real)
-        self._update("autoencoder", loss)
-        return {"autoencoder": loss}
+    #: The supervised autoencoder is trained with the mean absolute error (the authors' code).
+    _reconstruction_loss = staticmethod(F.l1_loss)
+
+    def _reconstruct(self, real, labels):
+        # Supervised: Dec(Enc(x) * Emb(y)), so that the embedding learns the class.
+        return self.generator_(self.encoder_(real), labels)
 
     def _before_adversarial_training(self, data, labels):
         self._train_autoencoder(data, labels)

@@ -7,10 +7,11 @@ from .._docstrings import sampler_docs
 from ..base import BaseGANSampler
 from ..losses import fake_term, generator_term, real_term
 from ..nets import ConditionalGenerator, Discriminator, one_hot
+from ._steps import MixedBatchMixin
 
 
 @Substitution(**sampler_docs(latent_dim=64, epochs='"auto"', batch_size=64, learning_rate=0.0002))
-class CAGANSampler(BaseGANSampler):
+class CAGANSampler(MixedBatchMixin, BaseGANSampler):
     """Oversample with a conditional activation GAN (CA-GAN).
 
     One GAN per class sharing all hidden layers: the discriminator has one output ``D_c(x)``

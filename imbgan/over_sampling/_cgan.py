@@ -9,10 +9,11 @@ from .._docstrings import sampler_docs
 from ..base import BaseGANSampler
 from ..losses import fake_term, generator_term, gradient_penalty, real_term
 from ..nets import ConditionalGenerator, Discriminator
+from ._steps import CriticStepsMixin
 
 
 @Substitution(**sampler_docs(latent_dim=64, epochs='"auto"', batch_size=64, learning_rate=0.0002))
-class CGANSampler(BaseGANSampler):
+class CGANSampler(CriticStepsMixin, BaseGANSampler):
     """Oversample with a conditional GAN.
 
     The generator ``G(z, c)`` and the discriminator ``D(x, c)`` both see the class ``c``
