@@ -355,6 +355,12 @@ class BaseGANSampler(BaseImbganSampler):
     #: Attributes a method sets for training only; the engine drops them after training.
     _training_only_attributes = ()
 
+    #: Fitted attributes that hold the method's torch modules (an attribute may be None): the
+    #: engine moves them between devices, switches them between training and evaluation mode
+    #: and pickles them on the CPU. ``None`` (a subclass that declares nothing) takes every
+    #: torch module among the sampler's attributes.
+    _network_attributes = None
+
     #: Optimisers that take the first rate of a ``learning_rate`` pair; all others the second.
     _generator_side_optimizers = ("generator", "autoencoder")
 
@@ -539,7 +545,12 @@ class BaseGANSampler(BaseImbganSampler):
             module.train(training)
 
     def _modules(self):
-        return {k: v for k, v in vars(self).items() if isinstance(v, torch.nn.Module)}
+        """The sampler's torch modules by attribute name (see ``_network_attributes``)."""
+        names = self._network_attributes
+        if names is None:
+            names = list(vars(self))
+        modules = {name: self.__dict__.get(name) for name in names}
+        return {name: m for name, m in modules.items() if isinstance(m, torch.nn.Module)}
 
     # ------------------------------------------------------------ sampling helpers
 
@@ -635,10 +646,9 @@ class BaseGANSampler(BaseImbganSampler):
     def __getstate__(self):
         # Networks are pickled on the CPU so that a sampler fitted on a GPU loads anywhere.
         state = super().__getstate__()
-        for name, value in state.items():
-            if isinstance(value, torch.nn.Module):
-                on_cpu = all(p.device.type == "cpu" for p in value.parameters())
-                state[name] = value if on_cpu else copy.deepcopy(value).cpu()
+        for name, value in self._modules().items():
+            on_cpu = all(p.device.type == "cpu" for p in value.parameters())
+            state[name] = value if on_cpu else copy.deepcopy(value).cpu()
         return state
 
     def __setstate__(self, state):

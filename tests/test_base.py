@@ -41,6 +41,15 @@ def test_counts_and_original_rows_first(gan_sampler, blobs):
     assert X_res.dtype == X.dtype
 
 
+def test_declared_networks_are_every_module_the_sampler_holds(gan_sampler, blobs):
+    """The engine moves, switches and pickles the networks named in ``_network_attributes``;
+    a module left out of the declaration would stay behind on a device move."""
+    X, y = blobs
+    gan_sampler.fit_resample(X, y)
+    held = {name for name, value in vars(gan_sampler).items() if isinstance(value, torch.nn.Module)}
+    assert held and set(gan_sampler._modules()) == held
+
+
 @pytest.mark.parametrize(
     "strategy, expected",
     [

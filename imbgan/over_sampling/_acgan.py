@@ -97,6 +97,8 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
     [(0, 179), (1, 179)]
     """
 
+    _network_attributes = ("generator_", "discriminator_")
+
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
         "categorical_features": ["array-like", None],

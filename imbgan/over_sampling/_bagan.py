@@ -206,6 +206,8 @@ class BAGANSampler(AutoencoderPretrainingMixin, BaseGANSampler):
     # generated-image accuracy, but 30 + 30 epochs on all 1797 digits took 39 s.
     _auto_training_steps = 400
 
+    _network_attributes = ("encoder_", "generator_", "discriminator_", "latent_sampler_")
+
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
         "categorical_features": ["array-like", None],

@@ -207,6 +207,8 @@ class BAGANGPSampler(AutoencoderPretrainingMixin, CriticStepsMixin, BaseGANSampl
     [(0, 179), (1, 179)]
     """
 
+    _network_attributes = ("encoder_", "generator_", "discriminator_")
+
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
         "categorical_features": ["array-like", None],

@@ -105,6 +105,8 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
     [(0, 179), (1, 179)]
     """
 
+    _network_attributes = ("generator_", "discriminator_")
+
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
         "categorical_features": ["array-like", None],

@@ -298,6 +298,8 @@ class GAMOSampler(BaseGANSampler):
     (3, 2)
     """
 
+    _network_attributes = ("generator_", "classifier_network_", "discriminator_")
+
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
         "categorical_features": ["array-like", None],
