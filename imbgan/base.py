@@ -647,7 +647,9 @@ class BaseGANSampler(BaseImbganSampler):
         # Networks are pickled on the CPU so that a sampler fitted on a GPU loads anywhere.
         state = super().__getstate__()
         for name, value in self._modules().items():
-            on_cpu = all(p.device.type == "cpu" for p in value.parameters())
+            # Buffers too: BAGAN's latent sampler holds only buffers, no parameters.
+            tensors = [*value.parameters(), *value.buffers()]
+            on_cpu = all(t.device.type == "cpu" for t in tensors)
             state[name] = value if on_cpu else copy.deepcopy(value).cpu()
         return state
 
