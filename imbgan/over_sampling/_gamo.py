@@ -450,21 +450,26 @@ class GAMOSampler(BaseGANSampler):
         return torch.bincount(picks, minlength=len(shares)).tolist()
 
     def _train_step(self, real, labels):
-        n_classes = len(self.classes_)
-        n_rows = len(real)
-
+        """One step of Algorithm 1: ``M`` and ``D`` (lines 9-11), then ``G`` (lines 12-15)."""
         if len(self._unit_classes) == 0:
             # Nothing to oversample: M alone learns, from the real rows.
             m_loss = self._classifier_errors(
-                self.classifier_network_(real)["classes"], one_hot(labels, n_classes)
+                self.classifier_network_(real)["classes"], one_hot(labels, len(self.classes_))
             ).mean()
             self._update("classifier", m_loss)
             return {"classifier": m_loss}
+        losses = self._opponents_step(real, labels)
+        losses["generator"] = self._generator_step(len(real))
+        return losses
 
-        # Lines 9-11 of Algorithm 1: M and D on the real batch and on as many generated rows,
-        # whose classes are drawn in proportion to n_max - n_i. The algorithm takes one step on
-        # the real rows, then one on the generated rows; one step on the sum of the two mean
-        # losses follows the same gradients at half the cost.
+    def _opponents_step(self, real, labels):
+        """Lines 9-11 of Algorithm 1: M and D on the real batch and on as many generated rows,
+        whose classes are drawn in proportion to n_max - n_i.
+
+        The algorithm takes one step on the real rows, then one on the generated rows; one step
+        on the sum of the two mean losses follows the same gradients at half the cost.
+        """
+        n_classes, n_rows = len(self.classes_), len(real)
         with torch.no_grad():
             fake, fake_labels = self.generator_.forward_grouped(
                 self._sample_latent(n_rows), self._draw_fake_counts(n_rows)
@@ -490,10 +495,12 @@ class GAMOSampler(BaseGANSampler):
             self._update("discriminator", d_real + d_fake)
             losses["discriminator"] = d_real.detach()
             losses["discriminator_generated"] = d_fake.detach()
+        return losses
 
-        # Lines 12-15: G, classes uniform over the oversampled ones, to be misclassified by M
-        # (target 1 - one_hot) and taken for real by D (target 1). One update on the sum of the
-        # two terms instead of two successive updates.
+    def _generator_step(self, n_rows):
+        """Lines 12-15 of Algorithm 1: G, classes uniform over the oversampled ones, to be
+        misclassified by M (target 1 - one_hot) and taken for real by D (target 1); one update
+        on the sum of the two terms instead of two successive updates. Returns the loss."""
         generated, g_labels = self.generator_.forward_grouped(
             self._sample_latent(n_rows), self._draw_generator_counts(n_rows)
         )
@@ -502,7 +509,7 @@ class GAMOSampler(BaseGANSampler):
         with frozen(self.classifier_network_, self.discriminator_):
             g_loss = self._classifier_errors(
                 self.classifier_network_(generated)["classes"],
-                1.0 - one_hot(g_labels, n_classes),
+                1.0 - one_hot(g_labels, len(self.classes_)),
             ).mean()
             if self.discriminator_ is not None:
                 g_loss = (
@@ -513,8 +520,7 @@ class GAMOSampler(BaseGANSampler):
                     ).mean()
                 )
         self._update_generator(g_loss)
-        losses["generator"] = g_loss.detach()
-        return losses
+        return g_loss.detach()
 
     def _generate_batch(self, labels):
         # A convex mix of one-hot codes is a probability vector over the column's categories:
