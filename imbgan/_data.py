@@ -235,6 +235,13 @@ class DataCodec:
         if self.mode_specific:
             for j in self.continuous_index_:
                 self.modes_[int(j)] = _fit_modes(X[:, j].astype(np.float64))
+        self._fit_code_layout(X, discrete)
+        self._fit_scaling(X)
+        return self
+
+    def _fit_code_layout(self, X, discrete):
+        """Where each feature's codes lie, and the one-hot encoder of the discrete features."""
+        n_features = X.shape[1]
         # Where each feature's codes start: one code per continuous feature (plus one per mode
         # with mode-specific normalisation), k per discrete one.
         widths = np.ones(n_features, dtype=np.intp)
@@ -265,6 +272,8 @@ class DataCodec:
                 dtype=np.float32,
             ).fit(X[:, self.discrete_index_].astype(np.float64))
 
+    def _fit_scaling(self, X):
+        """The range of the continuous values, which of them to round, and the zero snapping."""
         continuous = X[:, self.continuous_index_] if self.per_feature else X
         axis = 0 if self.per_feature else None
         if continuous.size:
@@ -287,7 +296,6 @@ class DataCodec:
             smallest = np.where(magnitude > 0, magnitude, np.inf).min(axis=0)
             has_zeros = (magnitude == 0).any(axis=0)
             self.zero_threshold_ = np.where(has_zeros & np.isfinite(smallest), smallest / 2, 0.0)
-        return self
 
     def encode(self, X):
         X = np.asarray(X)
@@ -557,23 +565,7 @@ class TableLayout:
             self.columns_ = X.columns
             self.names_ = [str(c) for c in X.columns]
         n_features = X.shape[1]
-        declared = np.zeros(n_features, dtype=bool)
-        if self.categorical_features is not None:
-            features = self.categorical_features
-            if np.asarray(features).dtype.kind in "US" and frame is None:
-                raise ValueError(
-                    "categorical_features holds column names, but X has no column names: pass "
-                    "a pandas DataFrame or give column indices."
-                )
-            try:
-                declared[_get_column_indices(X, np.atleast_1d(features).tolist())] = True
-            except (ValueError, IndexError, KeyError) as exc:
-                raise ValueError(
-                    f"categorical_features={features!r} does not select columns of X ({n_features}"
-                    f" columns): give column indices, column names or a boolean mask of length "
-                    f"{n_features}. {exc}"
-                ) from exc
-
+        declared = self._declared_categorical(X, has_names=frame is not None)
         self.kinds_, self.encoders_, self.low_, self.high_ = [], {}, {}, {}
         for j in range(n_features):
             name = _column_name(self.names_, j)
@@ -595,6 +587,28 @@ class TableLayout:
                 self.low_[j], self.high_[j] = numbers.min(), numbers.max()
             self.kinds_.append(kind)
         return self
+
+    def _declared_categorical(self, X, has_names):
+        """Boolean mask of the columns that ``categorical_features`` names."""
+        n_features = X.shape[1]
+        declared = np.zeros(n_features, dtype=bool)
+        features = self.categorical_features
+        if features is None:
+            return declared
+        if np.asarray(features).dtype.kind in "US" and not has_names:
+            raise ValueError(
+                "categorical_features holds column names, but X has no column names: pass "
+                "a pandas DataFrame or give column indices."
+            )
+        try:
+            declared[_get_column_indices(X, np.atleast_1d(features).tolist())] = True
+        except (ValueError, IndexError, KeyError) as exc:
+            raise ValueError(
+                f"categorical_features={features!r} does not select columns of X ({n_features}"
+                f" columns): give column indices, column names or a boolean mask of length "
+                f"{n_features}. {exc}"
+            ) from exc
+        return declared
 
     @staticmethod
     def _kind(column, name, declared, in_frame):
