@@ -28,8 +28,7 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 
 def build_parser():
-    """The argument parser of the command line (long, as it is one ``add_argument`` per
-    option, grouped as ``--help`` shows them)."""
+    """The argument parser of the command line, its options grouped as ``--help`` shows them."""
     parser = argparse.ArgumentParser(
         prog="imbgan-benchmark",
         description=(
@@ -39,7 +38,14 @@ def build_parser():
         ),
         formatter_class=_HelpFormatter,
     )
-    data = parser.add_argument_group("data and protocol")
+    _add_data_arguments(parser.add_argument_group("data and protocol"))
+    _add_model_arguments(parser.add_argument_group("samplers and classifier"))
+    _add_run_arguments(parser.add_argument_group("run"))
+    return parser
+
+
+def _add_data_arguments(data):
+    """Options of the data set and of the protocol that splits it."""
     data.add_argument(
         "--dataset",
         default="digits",
@@ -94,7 +100,9 @@ def build_parser():
         "--n-splits", type=int, default=None, help="cv: number of folds (default 5; quick 3)"
     )
 
-    models = parser.add_argument_group("samplers and classifier")
+
+def _add_model_arguments(models):
+    """Options of the samplers and of the classifiers trained on their output."""
     models.add_argument(
         "--samplers",
         nargs="+",
@@ -128,7 +136,9 @@ def build_parser():
     models.add_argument("--batch-size", type=int, default=None, help="GAN batch size")
     models.add_argument("--device", default="cpu", help="torch device: cpu, cuda or auto")
 
-    run = parser.add_argument_group("run")
+
+def _add_run_arguments(run):
+    """Options of the run: seeds, parallelism, extras and where the results go."""
     run.add_argument(
         "--seeds",
         type=int,
@@ -171,7 +181,6 @@ def build_parser():
     )
     run.add_argument("--out", default="benchmark-results", help="directory for the result files")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    return parser
 
 
 def _minority_classes(values):
@@ -187,26 +196,9 @@ def _minority_classes(values):
     return tuple(converted)
 
 
-def main(argv=None):
-    """Run a benchmark from command-line arguments.
-
-    Parameters
-    ----------
-    argv : list of str, optional
-        Arguments without the program name; defaults to ``sys.argv[1:]``.
-
-    Returns
-    -------
-    exit_code : int
-        0 when every requested cell ran, 1 when some failed or none could run (every sampler
-        skipped), 2 for bad arguments, 130 when interrupted (Ctrl-C or SIGTERM).
-    """
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if Path(args.out).exists() and not Path(args.out).is_dir():
-        parser.error(f"--out {args.out} is an existing file; give a directory.")
-    config = BenchmarkConfig(
+def _config_from_args(args):
+    """The :class:`BenchmarkConfig` that parsed command-line arguments describe."""
+    return BenchmarkConfig(
         dataset=args.dataset,
         protocol=args.protocol,
         imbalance_ratio=args.imbalance_ratio,
@@ -228,6 +220,28 @@ def main(argv=None):
         threads_per_cell=args.threads_per_cell,
         error_score="raise" if args.raise_errors else float("nan"),
     )
+
+
+def main(argv=None):
+    """Run a benchmark from command-line arguments.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name; defaults to ``sys.argv[1:]``.
+
+    Returns
+    -------
+    exit_code : int
+        0 when every requested cell ran, 1 when some failed or none could run (every sampler
+        skipped), 2 for bad arguments, 130 when interrupted (Ctrl-C or SIGTERM).
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        parser.error(f"--out {args.out} is an existing file; give a directory.")
+    config = _config_from_args(args)
     try:
         result = run_benchmark(config, progress=not args.no_progress)
     except KeyboardInterrupt:
