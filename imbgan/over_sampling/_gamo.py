@@ -24,6 +24,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from imblearn.utils import Substitution
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -65,54 +66,68 @@ def frozen(*modules):
             parameter.requires_grad_(True)
 
 
-class GAMOClassifier:
-    """Predictions of GAMO's trained classifier ``M`` on rows in the sampler's feature space.
+class GAMOClassifier(ClassifierMixin, BaseEstimator):
+    """GAMO's trained classifier ``M`` as a scikit-learn classifier, on rows in the sampler's
+    feature space.
 
-    Returned by :attr:`GAMOSampler.classifier_`; not built by hand. It encodes rows with the
-    sampler's codec, runs ``M`` and returns class probabilities (softmax outputs), so it can be
-    used with scikit-learn's metrics (``balanced_accuracy_score(y, clf.predict(X))``). It is not a
-    full scikit-learn estimator: it has no ``fit``, so it cannot be cloned, refitted, put in a
-    pipeline or cross-validated; to cross-validate GAMO's classifier, cross-validate the sampler
-    and read ``classifier_`` from each fitted copy.
+    :attr:`GAMOSampler.classifier_` returns one around the fitted sampler, ready to predict. It
+    encodes rows with the sampler's codec, runs ``M`` and returns class probabilities (softmax
+    outputs). Like any scikit-learn classifier it can be cloned and refitted: ``fit(X, y)``
+    trains a clone of ``sampler`` with ``fit_resample(X, y)`` and predicts with that one's
+    ``M``, so ``clone(sampler.classifier_)`` goes into ``cross_val_score`` or a ``Pipeline``
+    (each fit trains a whole GAMO).
 
     Parameters
     ----------
     sampler : GAMOSampler
-        A fitted sampler.
+        A fitted sampler predicts as it is (the classifier is fitted from the start); an
+        unfitted one is the recipe that :meth:`fit` trains a clone of.
 
     Attributes
     ----------
+    sampler_ : GAMOSampler
+        The sampler whose ``M`` predicts: the one :meth:`fit` trained, else ``sampler``.
     classes_ : ndarray of shape (n_classes,)
         The class labels, in the order of the columns of :meth:`predict_proba`.
     """
 
     def __init__(self, sampler):
-        check_is_fitted(sampler, "classifier_network_")
-        self._sampler = sampler
-        self.classes_ = sampler.classes_
+        self.sampler = sampler
 
-    def _rows(self, X):
-        sampler = self._sampler
-        layout = getattr(sampler, "_input_layout", None)
-        if isinstance(X, np.ndarray) and X.ndim > 2:
-            if layout is None:
-                raise ValueError(
-                    f"Got an array of shape {X.shape} but the sampler was fitted on 2-D rows; "
-                    "pass rows of shape (n_samples, n_features)."
-                )
-            X = layout.to_rows(X)
-        table = getattr(sampler, "_table_layout", None)
-        if table is not None:
-            X = table.to_rows(X)  # a mixed-type table: categories as their indices
-        rows = check_array(X, accept_sparse=True, dtype=None)
-        if hasattr(rows, "toarray"):
-            rows = rows.toarray()
-        if rows.shape[1] != sampler.n_features_in_:
-            raise ValueError(
-                f"X has {rows.shape[1]} features but GAMOSampler was fitted on "
-                f"{sampler.n_features_in_}; pass rows in the layout given to fit_resample."
-            )
-        return rows
+    def fit(self, X, y):
+        """Train a clone of ``sampler`` on ``(X, y)`` with ``fit_resample``; keep its ``M``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or image array
+            Training rows, as for :meth:`GAMOSampler.fit_resample`.
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        self : GAMOClassifier
+            The fitted classifier.
+        """
+        fitted = clone(self.sampler)
+        fitted.fit_resample(X, y)
+        self._fitted_sampler = fitted
+        return self
+
+    @property
+    def sampler_(self):
+        fitted = self.__dict__.get("_fitted_sampler")
+        if fitted is None:
+            check_is_fitted(self.sampler, "classifier_network_")
+            fitted = self.sampler
+        return fitted
+
+    @property
+    def classes_(self):
+        return self.sampler_.classes_
+
+    def __sklearn_is_fitted__(self):
+        return "_fitted_sampler" in self.__dict__ or hasattr(self.sampler, "classifier_network_")
 
     def predict_proba(self, X):
         """Class probabilities of ``M`` for each row.
@@ -127,8 +142,8 @@ class GAMOClassifier:
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
         """
-        sampler = self._sampler
-        codes = sampler.codec_.encode(self._rows(X))
+        sampler = self.sampler_
+        codes = sampler.codec_.encode(sampler._classifier_rows(X))
         network = sampler.classifier_network_
         network.eval()
         proba = predict_proba_in_chunks(
@@ -144,9 +159,9 @@ class GAMOClassifier:
         """The most probable class of each row, as a label of ``classes_``."""
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
-    def score(self, X, y):
+    def score(self, X, y, sample_weight=None):
         """Plain accuracy on ``(X, y)``; for imbalanced data prefer balanced accuracy (ACSA)."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))
+        return super().score(X, y, sample_weight=sample_weight)
 
 
 @Substitution(
@@ -250,8 +265,8 @@ class GAMOSampler(BaseGANSampler):
 
     classifier_ : GAMOClassifier
         ``M`` wrapped for data in the original feature space: ``predict``, ``predict_proba``
-        and ``score``, with ``classes_``. Not a full scikit-learn estimator (it cannot be
-        cloned or refitted).
+        and ``score``, with ``classes_``. A scikit-learn classifier: a clone of it is an
+        unfitted copy whose ``fit`` trains a new GAMO.
 
     See Also
     --------
@@ -538,6 +553,30 @@ class GAMOSampler(BaseGANSampler):
             optimizer.step()
 
     # ------------------------------------------------------------------ the trained classifier
+
+    def _classifier_rows(self, X):
+        """Rows in the layout given to ``fit_resample`` as the validated numeric rows that the
+        codec encodes (what :class:`GAMOClassifier` feeds ``M``)."""
+        layout = getattr(self, "_input_layout", None)
+        if isinstance(X, np.ndarray) and X.ndim > 2:
+            if layout is None:
+                raise ValueError(
+                    f"Got an array of shape {X.shape} but the sampler was fitted on 2-D rows; "
+                    "pass rows of shape (n_samples, n_features)."
+                )
+            X = layout.to_rows(X)
+        table = getattr(self, "_table_layout", None)
+        if table is not None:
+            X = table.to_rows(X)  # a mixed-type table: categories as their indices
+        rows = check_array(X, accept_sparse=True, dtype=None)
+        if hasattr(rows, "toarray"):
+            rows = rows.toarray()
+        if rows.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {rows.shape[1]} features but GAMOSampler was fitted on "
+                f"{self.n_features_in_}; pass rows in the layout given to fit_resample."
+            )
+        return rows
 
     @property
     def classifier_(self):

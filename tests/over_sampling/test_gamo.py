@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 import torch
 from scipy.spatial import Delaunay
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 from torch.utils.flop_counter import FlopCounterMode
 
 from imbgan import GAMOSampler
@@ -230,6 +232,22 @@ def test_exposed_classifier_predicts_the_training_classes(blobs):
     assert classifier.score(X, y) > 0.9
     with pytest.raises(ValueError, match="features"):
         classifier.predict(X[:, :3])
+
+
+def test_exposed_classifier_is_a_scikit_learn_classifier(blobs):
+    """clone(classifier_) is an unfitted copy whose fit trains a new GAMO: refitted with the
+    same seed it predicts exactly as the original, and it cross-validates."""
+    X, y = blobs
+    sampler = GAMOSampler(**FAST)
+    sampler.fit_resample(X, y)
+    refitted = clone(sampler.classifier_)
+    with pytest.raises(NotFittedError):
+        refitted.predict(X)
+    refitted.fit(X, y)
+    assert refitted.sampler_ is not sampler and not hasattr(refitted.sampler, "classes_")
+    np.testing.assert_array_equal(refitted.predict_proba(X), sampler.classifier_.predict_proba(X))
+    scores = cross_val_score(refitted, X, y, cv=StratifiedKFold(2), scoring="balanced_accuracy")
+    assert scores.shape == (2,) and np.all(scores > 0.5)
 
 
 def test_exposed_classifier_takes_labels_and_images(tiny_images):
