@@ -326,6 +326,10 @@ class BaseGANSampler(BaseImbganSampler):
     - optionally ``_generate_batch(labels)``: encoded rows for class indices (default
       ``generator_(z, labels)`` with ``z ~ N(0, I)``), and ``_before_adversarial_training``
       (e.g. autoencoder pretraining).
+
+    and declares ``_network_attributes``, the fitted attributes that hold its networks. Steps
+    that some methods share (an autoencoder phase, several critic steps per generator step)
+    are mixins in ``imbgan.over_sampling._steps``.
     """
 
     _parameter_constraints: dict = {
