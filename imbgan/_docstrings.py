@@ -89,8 +89,7 @@ GAN_PARAMETERS = """latent_dim : int, default={latent_dim}
 
     selection_classifier : estimator with predict_proba or None, default=None
         The judge of ``selection``, cloned and fitted on the real rows as the networks see
-        them (scaled to [-1, 1]). None: logistic regression with ``class_weight="balanced"``,
-        so that rare classes are not swamped.
+        them (scaled to [-1, 1]). None: {selection_judge}.
 
     near_copy_ratio : float >= 0, default={near_copy_ratio}
         With ``selection``, a candidate closer to a real row of its class than this fraction of
@@ -156,6 +155,11 @@ def sampler_docs(auto_steps=800, **defaults):
     defaults.setdefault("selection", '"confidence"')
     defaults.setdefault("selection_candidates", 4.0)
     defaults.setdefault("near_copy_ratio", 0.1)
+    defaults.setdefault(
+        "selection_judge",
+        'logistic regression with ``class_weight="balanced"``, so that rare classes are not '
+        "swamped",
+    )
     defaults.setdefault("generator_ema", "None")
     return {
         "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,

@@ -39,7 +39,7 @@ from ._data import (
     normalize_image_shape,
     resampled_index,
 )
-from ._selection import ConfidenceSelector
+from ._selection import ConfidenceSelector, default_selection_classifier
 from .nets import DataSpec
 
 MAX_SEED = 2**31 - 1
@@ -625,7 +625,10 @@ class BaseGANSampler(BaseImbganSampler):
         n_candidates = [math.ceil(self.selection_candidates * n_generated[c]) for c in labels]
         index = np.repeat(labels, n_candidates)
         candidates = self._generate_codes(index, random_state)
-        selector = ConfidenceSelector(self.selection_classifier, self.near_copy_ratio)
+        judge = self.selection_classifier
+        if judge is None:
+            judge = self._default_selection_classifier()
+        selector = ConfidenceSelector(judge, self.near_copy_ratio)
         selector.fit(self.codec_.encode(X), y_index)
         kept, counts = selector.select(candidates, index, n_generated)
         self.selection_counts_ = {
@@ -635,6 +638,10 @@ class BaseGANSampler(BaseImbganSampler):
         return {label: self.codec_.decode(candidates[kept[label]]) for label in labels}
 
     # ------------------------------------------------------------------ hooks
+
+    def _default_selection_classifier(self):
+        """The judge of ``selection`` when ``selection_classifier`` is None."""
+        return default_selection_classifier()
 
     def _build_networks(self, spec, data, labels):
         raise NotImplementedError

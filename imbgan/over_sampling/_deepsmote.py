@@ -7,7 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from imblearn.utils import Substitution
-from sklearn.neighbors import NearestNeighbors
+from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 from torch.nn import functional as F
@@ -106,7 +106,14 @@ def latent_neighbour_table(codes, y_index, n_classes, k_neighbors):
 
 @Substitution(
     **sampler_docs(
-        latent_dim=32, epochs='"auto"', batch_size=64, learning_rate=0.001, auto_steps=200
+        latent_dim=32,
+        epochs='"auto"',
+        batch_size=64,
+        learning_rate=0.001,
+        auto_steps=200,
+        selection_judge="a 1-nearest-neighbour classifier, which rejects more of the "
+        "transferred codes that decode to another class than a logistic regression does "
+        "(see the User Guide)",
     )
 )
 class DeepSMOTESampler(BaseGANSampler):
@@ -128,6 +135,11 @@ class DeepSMOTESampler(BaseGANSampler):
        ``Dec(z_i + u (z_j - z_i))``, ``u ~ U(0, 1)``, with ``z_i`` the code of a random training
        row of ``c`` and ``z_j`` the code of one of its ``k_neighbors`` nearest neighbours among
        the codes of ``c``.
+
+    imbgan's default replaces step 2 with *latent transfer* (``latent_sampling="transfer"``):
+    the code of a row of another class decoded with the label of ``c``; and selects the decoded
+    candidates with a 1-nearest-neighbour judge (see ``selection_classifier``).
+    ``latent_sampling="smote", generated_share=1.0, selection=None`` is the paper's step 2.
 
     The authors' script compares the decoded permuted codes with the *permuted* rows, which makes
     the penalty a second reconstruction loss; imbgan implements the penalty as the paper defines
@@ -167,6 +179,18 @@ class DeepSMOTESampler(BaseGANSampler):
         A class of one row has no neighbour to interpolate towards: its new samples decode
         ``z + singleton_noise * sigma * e``, ``e ~ N(0, I)``, with ``sigma`` the per-dimension
         standard deviation of all training codes. 0 copies the decoded code of the row.
+
+    latent_sampling : {{"transfer", "smote"}}, default="transfer"
+        Where the decoded codes of a class come from.
+
+        - ``"smote"``: the paper's SMOTE between codes of the class (step 2 below).
+        - ``"transfer"``: the code of a random training row of *another* class, decoded with
+          this class's label: ``Dec(Enc(x_d) * Emb(c))``. The supervised decoder takes the
+          class from the label and the rest (slant, thickness, position, size) from the
+          donor row, so a rare class borrows the variety of the common ones instead of
+          recombining its own few rows. Needs ``latent_space="supervised"``. Candidates that
+          do not read as their class are the selection's job (see ``selection``). See the
+          User Guide for the measurement behind the default.
 
     {random_state}
 
@@ -247,6 +271,7 @@ class DeepSMOTESampler(BaseGANSampler):
         "latent_space": [StrOptions({"autoencoder", "supervised"})],
         "penalty_weight": [Interval(Real, 0, None, closed="left")],
         "singleton_noise": [Interval(Real, 0, None, closed="left")],
+        "latent_sampling": [StrOptions({"transfer", "smote"})],
     }
 
     #: An autoencoder, not a GAN: Adam's usual betas, as in the authors' script.
@@ -258,6 +283,7 @@ class DeepSMOTESampler(BaseGANSampler):
     #: GAN generators' 32, which made a step on 28 x 28 images about 2.5 times cheaper.
     _decoder_width = 16
     _training_only_attributes = ("_train_data", "_train_labels", "_class_members")
+    _network_attributes = ("encoder_", "decoder_")
 
     def __init__(
         self,
@@ -274,6 +300,7 @@ class DeepSMOTESampler(BaseGANSampler):
         latent_space="supervised",
         penalty_weight=1.0,
         singleton_noise=0.1,
+        latent_sampling="transfer",
         device="auto",
         random_state=None,
         verbose=False,
@@ -297,6 +324,7 @@ class DeepSMOTESampler(BaseGANSampler):
         self.latent_space = latent_space
         self.penalty_weight = penalty_weight
         self.singleton_noise = singleton_noise
+        self.latent_sampling = latent_sampling
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -315,6 +343,13 @@ class DeepSMOTESampler(BaseGANSampler):
             raise ValueError(
                 f"generator_ema={self.generator_ema!r} does not apply to DeepSMOTESampler, which "
                 "trains an autoencoder and no GAN generator; leave generator_ema=None."
+            )
+        if self.latent_sampling == "transfer" and self.latent_space != "supervised":
+            raise ValueError(
+                'latent_sampling="transfer" decodes codes of other classes with the label of the '
+                "class, which needs a decoder that reads the label: set "
+                'latent_space="supervised", or latent_sampling="smote" for the unsupervised '
+                "autoencoder."
             )
         self.encoder_ = LatentEncoder(spec, self.latent_dim, batch_norm=False)
         embedding = None
@@ -433,9 +468,17 @@ class DeepSMOTESampler(BaseGANSampler):
         members = [np.flatnonzero(self._latent_labels == c) for c in range(len(self.classes_))]
         return self.latent_codes_, members, self.neighbors_
 
+    def _default_selection_classifier(self):
+        # Transferred codes include some that decode to another digit; measured on MNIST at
+        # IR 100 (User Guide), a 1-nearest-neighbour judge rejected more of them than the
+        # engine's logistic regression and gave the downstream CNN a better ACSA.
+        return KNeighborsClassifier(n_neighbors=1)
+
     def _generate_batch(self, labels):
         codes, members, neighbours = self._latent_index()
         codes_t = torch.as_tensor(codes, device=self.device_)
+        if self.latent_sampling == "transfer":
+            return self.decoder_(self._transferred_codes(codes_t, members, labels), labels)
         spread = codes_t.std(dim=0) if len(codes_t) > 1 else torch.zeros_like(codes_t[0])
         new_codes = torch.empty(len(labels), codes_t.shape[1], device=self.device_)
         # Classes in a fixed order, so an int random_state gives the same samples every time.
@@ -455,3 +498,20 @@ class DeepSMOTESampler(BaseGANSampler):
             gap = torch.rand(n, 1, device=self.device_)
             new_codes[where] = base + gap * (neighbour - base)
         return self.decoder_(new_codes, labels)
+
+    def _transferred_codes(self, codes, members, labels):
+        """Per label ``c``, the code of a random training row of another class (any row when
+        ``c`` is the only class); rows are drawn uniformly, so common classes donate most."""
+        y_index = torch.empty(len(codes), dtype=torch.long, device=self.device_)
+        for c, rows in enumerate(members):
+            y_index[torch.as_tensor(rows, device=self.device_)] = c
+        new_codes = torch.empty(len(labels), codes.shape[1], device=self.device_)
+        # Classes in a fixed order, so an int random_state gives the same samples every time.
+        for c in torch.unique(labels).tolist():
+            where = torch.nonzero(labels == c).flatten()
+            donors = torch.nonzero(y_index != c).flatten()
+            if len(donors) == 0:
+                donors = torch.arange(len(codes), device=self.device_)
+            pick = torch.randint(len(donors), (len(where),), device=self.device_)
+            new_codes[where] = codes[donors[pick]]
+        return new_codes

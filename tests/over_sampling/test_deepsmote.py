@@ -18,7 +18,8 @@ FAST = {"epochs": 2, "batch_size": 16, "latent_dim": 4, "random_state": 0}
 @pytest.mark.parametrize("latent_space", ["autoencoder", "supervised"])
 def test_tabular_counts_and_originals_first(blobs, latent_space):
     X, y = blobs
-    sampler = DeepSMOTESampler(**FAST, latent_space=latent_space)
+    sampling = "transfer" if latent_space == "supervised" else "smote"
+    sampler = DeepSMOTESampler(**FAST, latent_space=latent_space, latent_sampling=sampling)
     X_res, y_res = sampler.fit_resample(X, y)
     assert Counter(y_res) == {0: 60, 1: 60, 2: 60}
     np.testing.assert_array_equal(X_res[: len(X)], X)
@@ -57,12 +58,12 @@ def test_single_sample_class_is_perturbed_by_singleton_noise():
     rng = np.random.RandomState(0)
     X = np.vstack([rng.normal(size=(30, 5)), rng.normal(loc=4, size=(1, 5))])
     y = np.repeat([0, 1], [30, 1])
-    copies = DeepSMOTESampler(**FAST, singleton_noise=0.0)
+    copies = DeepSMOTESampler(**FAST, singleton_noise=0.0, latent_sampling="smote")
     copies.fit_resample(X, y)
     new = copies.generate([1, 1, 1])
     # No noise: every sample decodes the one code.
     np.testing.assert_allclose(new, np.repeat(new[:1], 3, axis=0), rtol=1e-5, atol=1e-5)
-    noisy = DeepSMOTESampler(**FAST, singleton_noise=0.5)
+    noisy = DeepSMOTESampler(**FAST, singleton_noise=0.5, latent_sampling="smote")
     noisy.fit_resample(X, y)
     new = noisy.generate([1, 1, 1])
     assert np.ptp(new, axis=0).max() > 1e-3
@@ -79,10 +80,8 @@ def test_neighbour_table_lowers_k_and_excludes_self():
     assert neighbours[2].shape == (1, 0)
 
 
-def test_generated_codes_lie_between_same_class_neighbours(blobs):
-    X, y = blobs
-    sampler = DeepSMOTESampler(**FAST, k_neighbors=1)
-    sampler.fit_resample(X, y)
+def _spy_on_decoder(sampler):
+    """Record the codes and labels of the decoder's next call."""
     captured = {}
     decode = sampler.decoder_.forward
 
@@ -91,6 +90,14 @@ def test_generated_codes_lie_between_same_class_neighbours(blobs):
         return decode(codes, labels)
 
     sampler.decoder_.forward = spy
+    return captured
+
+
+def test_generated_codes_lie_between_same_class_neighbours(blobs):
+    X, y = blobs
+    sampler = DeepSMOTESampler(**FAST, k_neighbors=1, latent_sampling="smote")
+    sampler.fit_resample(X, y)
+    captured = _spy_on_decoder(sampler)
     sampler.generate([2] * 50, random_state=0)
     codes = sampler.latent_codes_
     rows = np.flatnonzero(y == 2)
@@ -104,6 +111,60 @@ def test_generated_codes_lie_between_same_class_neighbours(blobs):
             t = np.clip(np.dot(point - start, direction) / np.dot(direction, direction), 0, 1)
             distances.append(np.linalg.norm(start + t * direction - point))
         assert min(distances) < 1e-4
+
+
+def test_transferred_codes_are_codes_of_other_classes(blobs):
+    X, y = blobs
+    sampler = DeepSMOTESampler(**FAST, latent_sampling="transfer")
+    sampler.fit_resample(X, y)
+    captured = _spy_on_decoder(sampler)
+    labels = [2] * 40 + [0] * 40
+    sampler.generate(labels, random_state=0)
+    new, decoded_as = captured["codes"].numpy(), captured["labels"].numpy()
+    np.testing.assert_array_equal(decoded_as, labels)
+    codes = sampler.latent_codes_
+    for code, label in zip(new, decoded_as):
+        # Each code is exactly the code of a training row, and that row is of another class.
+        donors = np.flatnonzero(np.all(codes == code, axis=1))
+        assert len(donors) > 0
+        assert (y[donors] != label).all()
+    # Donors are drawn at random, not one code repeated.
+    assert len(np.unique(new[decoded_as == 2], axis=0)) > 10
+
+
+def test_transfer_with_a_single_class_present_uses_its_own_codes(blobs):
+    X, y = blobs
+    sampler = DeepSMOTESampler(**FAST)
+    sampler.fit_resample(X, y)
+    codes = torch.as_tensor(sampler.latent_codes_)
+    members = [np.arange(len(codes))]  # one class only: no other class to borrow from
+    new = sampler._transferred_codes(codes, members, torch.zeros(5, dtype=torch.long))
+    assert all(any(torch.equal(code, row) for row in codes) for code in new)
+
+
+@pytest.mark.parametrize("passed", [None, "logistic"])
+def test_default_judge_is_one_nearest_neighbour(blobs, monkeypatch, passed):
+    from sklearn.linear_model import LogisticRegression
+
+    import imbgan.base
+
+    judges = []
+    real_selector = imbgan.base.ConfidenceSelector
+
+    def recording_selector(classifier, near_copy_ratio):
+        judges.append(classifier)
+        return real_selector(classifier, near_copy_ratio)
+
+    monkeypatch.setattr(imbgan.base, "ConfidenceSelector", recording_selector)
+    X, y = blobs
+    judge = LogisticRegression() if passed else None
+    X_res, y_res = DeepSMOTESampler(**FAST, selection_classifier=judge).fit_resample(X, y)
+    assert Counter(y_res) == {0: 60, 1: 60, 2: 60}
+    (used,) = judges
+    if passed:
+        assert used is judge
+    else:
+        assert type(used).__name__ == "KNeighborsClassifier" and used.n_neighbors == 1
 
 
 class Identity(nn.Module):
@@ -191,6 +252,8 @@ def test_deterministic_picklable_and_callbacks(blobs):
         ({"latent_space": "pca"}, "latent_space"),
         ({"penalty_weight": -1.0}, "penalty_weight"),
         ({"singleton_noise": -0.1}, "singleton_noise"),
+        ({"latent_sampling": "mixup"}, "latent_sampling"),
+        ({"latent_space": "autoencoder"}, 'latent_space="supervised"'),
     ],
 )
 def test_bad_parameters(blobs, params, match):
