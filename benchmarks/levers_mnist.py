@@ -6,10 +6,22 @@ selection; a quarter generated), trains the benchmark CNN (and optionally the ML
 resampled set and prints the ACSA on the balanced test set. Reusing one trained generator keeps
 the comparison about the levers, not about the noise between two GAN fits.
 
+Each draw can also change parameters that act at drawing time (``--draw``): DeepSMOTE's
+``latent_sampling`` or the judge of the selection (``selection_classifier``: ``default``, ``lr``
+for the engine's class-balanced logistic regression, ``knn1``, ``knn3``).
+
+Besides the protocol's 50 test images per class, every resampled set is also scored on all
+rows of the file that are not training rows ("held-out", about 4,000 images: less noise), and
+the generated rows (not the copies) are judged by a 3-nearest-neighbour classifier trained on
+all rows but the test rows ("recognised": mean over classes and the worst class).
+
 Usage::
 
     python benchmarks/levers_mnist.py --data ../shared/data/mnist_test_first5000.npz \\
         --sampler CAGANSampler --seed 0 --classifiers cnn
+    python benchmarks/levers_mnist.py --data ../shared/data/mnist_test_first5000.npz \\
+        --sampler DeepSMOTESampler --seed 0 --levers ros half+selection \\
+        --draw latent_sampling=smote,selection_classifier=lr latent_sampling=transfer
 """
 
 from __future__ import annotations
@@ -19,9 +31,11 @@ import time
 
 import numpy as np
 import torch
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 
 import imbgan
+from imbgan._selection import default_selection_classifier
 from imbgan.benchmark import SmallCNNClassifier
 from imbgan.datasets import make_imbalanced_split
 from imbgan.metrics import acsa_score
@@ -35,6 +49,28 @@ LEVERS = {
     "quarter": dict(generated_share=0.25, selection=None),
 }
 
+JUDGES = {
+    "default": lambda: None,
+    "lr": default_selection_classifier,
+    "knn1": lambda: KNeighborsClassifier(1),
+    "knn3": lambda: KNeighborsClassifier(3),
+}
+
+
+def parse_draw(spec):
+    """``"a=x,b=y"`` -> parameters to set before drawing (judges by name, see ``JUDGES``)."""
+    params = {}
+    for item in filter(None, spec.split(",")):
+        name, value = item.split("=", 1)
+        params[name] = JUDGES[value]() if name == "selection_classifier" else value
+    return params
+
+
+def rows_not_in(X, rows):
+    """Mask of the rows of ``X`` that do not occur in ``rows`` (exact byte match)."""
+    keys = {row.tobytes() for row in rows}
+    return np.array([row.tobytes() not in keys for row in X])
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -44,6 +80,12 @@ def main():
     parser.add_argument("--classifiers", nargs="+", default=["cnn"], choices=["cnn", "mlp"])
     parser.add_argument("--levers", nargs="+", default=list(LEVERS), choices=list(LEVERS))
     parser.add_argument("--epochs", default="auto", help='GAN epochs (default "auto")')
+    parser.add_argument(
+        "--draw",
+        nargs="+",
+        default=[""],
+        help="parameter sets applied before drawing, each NAME=VALUE[,NAME=VALUE]",
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
 
@@ -53,6 +95,9 @@ def main():
     X_train, X_test, y_train, y_test = make_imbalanced_split(
         X, y, imbalance_ratio=100, max_per_class=400, n_test_per_class=50, random_state=args.seed
     )
+    held_out = rows_not_in(X, X_train)
+    not_test = rows_not_in(X, X_test)
+    judge = KNeighborsClassifier(3).fit(X[not_test], y[not_test])
     epochs = args.epochs if args.epochs == "auto" else int(args.epochs)
     sampler = getattr(imbgan, args.sampler)(
         image_shape=(1, 28, 28), epochs=epochs, random_state=args.seed
@@ -66,12 +111,28 @@ def main():
         [np.full(n, positions[label]) for label, n in sampler.sampling_strategy_.items()]
     ).astype(np.intp)
     y_index = np.searchsorted(sampler.classes_, y_train)
-    for lever in args.levers:
-        sampler.set_params(**LEVERS[lever])
+    fitted_with = sampler.get_params(deep=False)
+    # Random oversampling draws nothing from the generator: once is enough.
+    runs = [(d, lever) for d in args.draw for lever in args.levers]
+    runs = [(d, lever) for d, lever in runs if lever != "ros" or d == args.draw[0]]
+    for draw, lever in runs:
+        # Each draw starts from the fitted parameters, so one draw's settings never leak on.
+        sampler.set_params(**{**fitted_with, **parse_draw(draw), **LEVERS[lever]})
         rng = np.random.RandomState(args.seed)
         X_new = sampler._new_rows(X_train, y_index, new_index, rng).astype(np.float32)
         X_res = np.vstack([X_train, X_new])
-        y_res = np.concatenate([y_train, sampler.classes_[new_index]])
+        y_new = sampler.classes_[new_index]
+        y_res = np.concatenate([y_train, y_new])
+        generated = sampler.copied_from_ < 0
+        recognised = [
+            np.mean(judge.predict(X_new[generated & (y_new == c)]) == c)
+            for c in np.unique(y_new[generated])
+        ]
+        quality = (
+            f"recognised {np.mean(recognised):.2f}/{np.min(recognised):.2f}"
+            if recognised
+            else "no generated rows"
+        )
         for name in args.classifiers:
             if name == "cnn":
                 classifier = SmallCNNClassifier(
@@ -81,7 +142,13 @@ def main():
                 classifier = MLPClassifier(max_iter=300, random_state=args.seed)
             classifier.fit(X_res, y_res)
             score = acsa_score(y_test, classifier.predict(X_test))
-            print(f"{args.sampler:<14} seed {args.seed} {lever:<20} {name}  ACSA {score:.3f}")
+            score_held_out = acsa_score(y[held_out], classifier.predict(X[held_out]))
+            print(
+                f"{args.sampler:<14} seed {args.seed} {draw or '-':<45} {lever:<20} {name}  "
+                f"ACSA {score:.3f}  held-out {score_held_out:.3f}  generated {generated.sum()}  "
+                f"{quality}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
