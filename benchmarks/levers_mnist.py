@@ -12,8 +12,9 @@ for the engine's class-balanced logistic regression, ``knn1``, ``knn3``).
 
 Besides the protocol's 50 test images per class, every resampled set is also scored on all
 rows of the file that are not training rows ("held-out", about 4,000 images: less noise), and
-the generated rows (not the copies) are judged by a 3-nearest-neighbour classifier trained on
-all rows but the test rows ("recognised": mean over classes and the worst class).
+the generated rows (not the copies) are judged as the harness's ``--quality`` judges them, by
+the benchmark CNN trained on every row of the file ("recognised": mean over classes and the
+worst class).
 
 Usage::
 
@@ -96,8 +97,8 @@ def main():
         X, y, imbalance_ratio=100, max_per_class=400, n_test_per_class=50, random_state=args.seed
     )
     held_out = rows_not_in(X, X_train)
-    not_test = rows_not_in(X, X_test)
-    judge = KNeighborsClassifier(3).fit(X[not_test], y[not_test])
+    # The harness's --quality judge: the benchmark CNN trained on every row of the file.
+    judge = SmallCNNClassifier(image_shape=(1, 28, 28), epochs=15, random_state=0).fit(X, y)
     epochs = args.epochs if args.epochs == "auto" else int(args.epochs)
     sampler = getattr(imbgan, args.sampler)(
         image_shape=(1, 28, 28), epochs=epochs, random_state=args.seed
