@@ -28,6 +28,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import ast
 import time
 
 import numpy as np
@@ -67,6 +68,18 @@ def parse_draw(spec):
     return params
 
 
+def parse_set(items):
+    """``["a=1", "b=x"]`` -> ``{"a": 1, "b": "x"}`` (values as Python literals where they parse)."""
+    params = {}
+    for item in items:
+        name, value = item.split("=", 1)
+        try:
+            params[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[name] = value
+    return params
+
+
 def rows_not_in(X, rows):
     """Mask of the rows of ``X`` that do not occur in ``rows`` (exact byte match)."""
     keys = {row.tobytes() for row in rows}
@@ -81,6 +94,13 @@ def main():
     parser.add_argument("--classifiers", nargs="+", default=["cnn"], choices=["cnn", "mlp"])
     parser.add_argument("--levers", nargs="+", default=list(LEVERS), choices=list(LEVERS))
     parser.add_argument("--epochs", default="auto", help='GAN epochs (default "auto")')
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        default=[],
+        metavar="NAME=VALUE",
+        help="sampler parameters for the fit (VALUE read as a Python literal, else a string)",
+    )
     parser.add_argument(
         "--draw",
         nargs="+",
@@ -100,12 +120,12 @@ def main():
     # The harness's --quality judge: the benchmark CNN trained on every row of the file.
     judge = SmallCNNClassifier(image_shape=(1, 28, 28), epochs=15, random_state=0).fit(X, y)
     epochs = args.epochs if args.epochs == "auto" else int(args.epochs)
-    sampler = getattr(imbgan, args.sampler)(
-        image_shape=(1, 28, 28), epochs=epochs, random_state=args.seed
-    )
+    params = {"image_shape": (1, 28, 28), "epochs": epochs, "random_state": args.seed}
+    sampler = getattr(imbgan, args.sampler)(**{**params, **parse_set(args.set)})
     started = time.perf_counter()
     sampler.fit_resample(X_train, y_train)
-    print(f"{args.sampler} seed {args.seed}: fitted in {time.perf_counter() - started:.0f} s")
+    seconds = time.perf_counter() - started
+    print(f"{args.sampler} {' '.join(args.set)} seed {args.seed}: fitted in {seconds:.0f} s")
 
     positions = {label: i for i, label in enumerate(sampler.classes_)}
     new_index = np.concatenate(
