@@ -103,7 +103,13 @@ html_show_sourcelink = True
 # -- Every public name must be in the API reference ------------------------------------------------
 
 #: Modules whose ``__all__`` the API reference must cover.
-PUBLIC_MODULES = ("imbgan", "imbgan.metrics", "imbgan.datasets", "imbgan.model_selection")
+PUBLIC_MODULES = (
+    "imbgan",
+    "imbgan.metrics",
+    "imbgan.datasets",
+    "imbgan.model_selection",
+    "imbgan.plotting",
+)
 #: Public names that are not documented as objects of their own.
 NOT_DOCUMENTED = {"__version__"}
 
