@@ -10,7 +10,7 @@ from numbers import Real
 
 import numpy as np
 
-from ._data import ImageLayout, check_image_shape
+from ._data import ImageLayout, check_image_shape, normalize_image_shape
 
 __all__ = ["plot_samples_per_class"]
 
@@ -101,7 +101,7 @@ def _tile(blocks, image_shape, value_range):
 def _fit_figure(ax, image_shape):
     """Size ``ax``'s figure so that each image of the grid drawn on it is about 0.8 inch."""
     (left, right), (bottom, top) = ax.get_xlim(), ax.get_ylim()
-    inches_per_pixel = 0.81 / max(image_shape[1:])
+    inches_per_pixel = 0.81 / max(normalize_image_shape(image_shape)[1:])
     ax.figure.set_size_inches(
         abs(right - left) * inches_per_pixel + 1.0, abs(top - bottom) * inches_per_pixel + 0.8
     )

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..plotting import _fit_figure, plot_samples_per_class
+
 SUMMARY_COLUMNS = (
     "sampler",
     "setting",
@@ -502,49 +504,22 @@ def _write_plots(result, summary, out_dir):
 def _write_grid(examples, image_shape, title, path):
     """One row per class, generated examples side by side; False without matplotlib.
 
-    The examples are tiled into one array and drawn with a single ``imshow``: a subplot per
-    image made a 10 x 10 grid take seconds to draw.
+    Drawn by :func:`imbgan.plotting.plot_samples_per_class` on a figure that never touches
+    pyplot; the examples were scaled to [0, 1].
     """
-    channels, height, width = image_shape
-    labels = list(examples)
-    n_columns = max(len(rows) for rows in examples.values())
-    gap = max(1, min(height, width) // 8)
-    canvas_channels = 3 if channels == 3 else 1
-    # Gaps are drawn as white paper (0 in the reversed gray map, 1 in colour).
-    canvas = np.full(
-        (
-            len(labels) * (height + gap) + gap,
-            n_columns * (width + gap) + gap,
-            canvas_channels,
-        ),
-        1.0 if channels == 3 else 0.0,
-    )
-    for row, label in enumerate(labels):
-        for column, flat in enumerate(examples[label]):
-            image = np.asarray(flat, dtype=float).reshape(channels, height, width)
-            # Images were scaled to [0, 1]; clip what a generator drew outside. Images with
-            # neither 1 nor 3 channels show their first channel.
-            tile = np.moveaxis(image, 0, -1) if channels == 3 else image[:1].transpose(1, 2, 0)
-            top = gap + row * (height + gap)
-            left = gap + column * (width + gap)
-            canvas[top : top + height, left : left + width] = np.clip(tile, 0, 1)
-    scale = 0.9 / max(height, width)
-    figure = _figure(
-        figsize=(canvas.shape[1] * scale * 0.9 + 1.0, canvas.shape[0] * scale * 0.9 + 0.8)
-    )
+    figure = _figure()
     if figure is None:
         return False
-    axis = figure.add_subplot()
-    if channels == 3:
-        axis.imshow(canvas, interpolation="nearest")
-    else:
-        axis.imshow(canvas[..., 0], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-    axis.set_xticks([])
-    axis.set_yticks(
-        [gap + row * (height + gap) + height / 2 - 0.5 for row in range(len(labels))],
-        [str(label) for label in labels],
+    labels = list(examples)
+    counts = [len(examples[label]) for label in labels]
+    axis = plot_samples_per_class(
+        np.concatenate([np.asarray(examples[label]) for label in labels]),
+        np.repeat(np.asarray(labels), counts),
+        image_shape=image_shape,
+        value_range=(0, 1),
+        title=f"{title}: generated samples per class",
+        ax=figure.add_subplot(),
     )
-    axis.set_ylabel("class")
-    axis.set_title(f"{title}: generated samples per class")
+    _fit_figure(axis, image_shape)
     figure.savefig(path, dpi=100, bbox_inches="tight")
     return True
