@@ -28,6 +28,7 @@ from sklearn.preprocessing import StandardScaler
 from imbgan import CGANSampler
 from imbgan.datasets import load_dataset, make_imbalanced_split
 from imbgan.metrics import generated_accuracy
+from imbgan.plotting import plot_samples_per_class
 
 X, y, image_shape = load_dataset("digits")
 X_train, X_test, y_train, y_test = make_imbalanced_split(
@@ -44,32 +45,28 @@ print("after fit_resample:", np.bincount(y_res).tolist())
 # Real and generated digits
 # -------------------------
 # ``generate(labels)`` returns exactly one sample per label, in the layout and dtype of the
-# training data. Each row of the figure is one class: four real training digits on the left,
-# eight generated ones on the right.
+# training data. :func:`imbgan.plotting.plot_samples_per_class` draws them with one row per
+# class: four real training digits on the left, eight generated ones on the right.
 
 n_real, n_generated = 4, 8
 classes = sampler.classes_
-generated = sampler.generate(np.repeat(classes, n_generated), random_state=0)
+labels = np.repeat(classes, n_generated)
+generated = sampler.generate(labels, random_state=0)
 
-fig, axes = plt.subplots(
-    len(classes), n_real + n_generated, figsize=(n_real + n_generated, len(classes))
-)
+# Four training digits of each class, picked at random.
 rng = np.random.RandomState(0)
-for row, label in enumerate(classes):
-    real_rows = X_train[y_train == label]
-    picks = real_rows[rng.choice(len(real_rows), n_real, replace=False)]
-    images = np.vstack([picks, generated[row * n_generated : (row + 1) * n_generated]])
-    for column, image in enumerate(images):
-        ax = axes[row, column]
-        ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=16)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if column == 0:
-            ax.set_ylabel(f"{label} ({len(real_rows)})", rotation=0, labelpad=22)
-axes[0, 0].set_title("real", loc="left")
-axes[0, n_real].set_title("generated", loc="left")
-fig.suptitle("Digit (training count): real | generated")
-fig.tight_layout()
+real = np.concatenate([rng.permutation(np.flatnonzero(y_train == c))[:n_real] for c in classes])
+
+ax = plot_samples_per_class(
+    generated,
+    labels,
+    image_shape=image_shape,
+    X_real=X_train[real],
+    y_real=y_train[real],
+    value_range=(0, 16),
+    title="Digit (training count): real | generated",
+)
+ax.set_yticklabels([f"{c} ({np.sum(y_train == c)})" for c in classes])
 
 # %%
 # Does a classifier trained on real digits recognise them?
