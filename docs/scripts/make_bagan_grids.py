@@ -2,8 +2,8 @@
 
 Each sampler is trained with its default parameters on the imbalanced digits of
 ``benchmarks/bagan_digits.py`` (175 images of digit 0 down to 5 of digit 9). In each PNG,
-column ``d`` shows digit ``d``: the top row a real training image, the rows below generated
-images of that class.
+row ``d`` shows digit ``d``: a real training image on the left, generated images of that class
+on the right (drawn by :func:`imbgan.plotting.plot_samples_per_class`).
 
 Needs matplotlib (the ``plot`` extra: ``pip install imbgan[plot]``). Run from the repository
 root::
@@ -21,9 +21,10 @@ from sklearn.datasets import load_digits
 
 from imbgan import BAGANGPSampler, BAGANSampler
 from imbgan.datasets import make_imbalanced_split
+from imbgan.plotting import plot_samples_per_class
 
 OUTPUT_DIRECTORY = Path(__file__).resolve().parents[1] / "_static"
-N_GENERATED_ROWS = 6
+N_GENERATED_PER_CLASS = 6
 SEED = 0
 
 
@@ -37,36 +38,31 @@ def imbalanced_digits():
     return X_train, y_train
 
 
-def draw_grid(real, generated, title, path):
-    """Real images on the top row, generated ones below; one column per class."""
+def draw_grid(X_real, y_real, X_generated, y_generated, title, path):
+    """A row per digit: the real images on the left, the generated ones on the right."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    n_rows, n_columns = 1 + generated.shape[0], generated.shape[1]
-    figure, axes = plt.subplots(n_rows, n_columns, figsize=(n_columns * 0.45, n_rows * 0.5))
-    for column in range(n_columns):
-        images = [real[column]] + list(generated[:, column])
-        for row, image in enumerate(images):
-            axis = axes[row, column]
-            axis.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=16)
-            axis.set_xticks([])
-            axis.set_yticks([])
-            if row == 0:
-                axis.set_title(str(column), fontsize=7)
-        axes[0, 0].set_ylabel("real", fontsize=6)
-    figure.suptitle(title, fontsize=8)
-    figure.subplots_adjust(left=0.05, right=0.99, bottom=0.01, top=0.86, wspace=0.05, hspace=0.05)
-    figure.savefig(path, dpi=80)
-    plt.close(figure)
+    ax = plot_samples_per_class(
+        X_generated,
+        y_generated,
+        image_shape=(1, 8, 8),
+        X_real=X_real,
+        y_real=y_real,
+        value_range=(0, 16),
+        title=title,
+    )
+    ax.figure.savefig(path, dpi=50, bbox_inches="tight")
+    plt.close(ax.figure)
 
 
 def main():
     torch.set_num_threads(1)
     X, y = imbalanced_digits()
-    real = np.stack([X[y == digit][0] for digit in range(10)])
-    labels = np.tile(np.arange(10), N_GENERATED_ROWS)
+    first = [np.flatnonzero(y == digit)[0] for digit in range(10)]
+    labels = np.repeat(np.arange(10), N_GENERATED_PER_CLASS)
     OUTPUT_DIRECTORY.mkdir(parents=True, exist_ok=True)
     for name, sampler, filename in [
         ("BAGAN", BAGANSampler(image_shape=(1, 8, 8), random_state=SEED), "bagan_digits.png"),
@@ -77,10 +73,10 @@ def main():
         ),
     ]:
         sampler.fit_resample(X, y)
-        generated = sampler.generate(labels, random_state=SEED).reshape(N_GENERATED_ROWS, 10, 64)
+        generated = sampler.generate(labels, random_state=SEED)
         smallest = np.bincount(y, minlength=10)[7:].tolist()
         title = f"{name}, defaults (digits 7, 8, 9: {smallest} training images)"
-        draw_grid(real, generated, title, OUTPUT_DIRECTORY / filename)
+        draw_grid(X[first], y[first], generated, labels, title, OUTPUT_DIRECTORY / filename)
         print("wrote", OUTPUT_DIRECTORY / filename)
 
 
