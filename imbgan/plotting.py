@@ -148,8 +148,9 @@ def plot_samples_per_class(
         Draw at most the first ``max_per_class`` images of each class, of ``X`` and of
         ``X_real`` each. None draws all.
     value_range : tuple of (float, float), default=(0, 1)
-        The values that map to the darkest and lightest colours, such as ``(0, 16)`` for
-        scikit-learn's digits or ``(0, 255)`` for 8-bit images. Values outside are clipped.
+        The range of the pixel values, such as ``(0, 16)`` for scikit-learn's digits or
+        ``(0, 255)`` for 8-bit images; it spans the whole colour map (with the default
+        ``cmap``, low is white paper and high is black ink). Values outside are clipped.
     cmap : str or Colormap, default="gray_r"
         Colour map for one-channel images (dark ink on white paper); three-channel images are
         drawn as RGB. Images of any other channel count show their first channel.
