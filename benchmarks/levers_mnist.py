@@ -49,6 +49,8 @@ LEVERS = {
     "half": dict(generated_share=0.5, selection=None),
     "half+selection": dict(generated_share=0.5, selection="confidence"),
     "quarter": dict(generated_share=0.25, selection=None),
+    "quarter+selection": dict(generated_share=0.25, selection="confidence"),
+    "three-quarters+selection": dict(generated_share=0.75, selection="confidence"),
 }
 
 JUDGES = {
