@@ -17,23 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-#: Baselines first, then the samplers in the order of the package.
-ORDER = [
-    "none",
-    "none-weighted",
-    "none-threshold",
-    "ros",
-    "smote",
-    "smotenc",
-    "mirror",
-    "cgan",
-    "acgan",
-    "cagan",
-    "bagan",
-    "bagan-gp",
-    "gamo",
-    "deepsmote",
-]
+from imbgan.benchmark import SAMPLER_NAMES as ORDER  # the harness's table order
 
 
 def read_runs(folder, name):
