@@ -12,6 +12,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .._docstrings import sampler_docs
+from .._selection import nearest_neighbour_selection_classifier
 from ..base import BaseGANSampler
 from ..losses import gradient_penalty
 from ..nets import LEAKY_SLOPE, Autoencoder, LatentEncoder, build_generator, build_trunk
@@ -89,7 +90,13 @@ def wrong_labels(labels, n_classes):
 
 @Substitution(
     **sampler_docs(
-        latent_dim=32, epochs='"auto"', batch_size=64, learning_rate=0.001, auto_steps=600
+        latent_dim=32,
+        epochs='"auto"',
+        batch_size=64,
+        learning_rate=0.001,
+        auto_steps=600,
+        selection_judge="a 1-nearest-neighbour classifier, whose choice of candidates helped "
+        "a CNN downstream more than a logistic regression's (see the sampler's User Guide page)",
     )
 )
 class BAGANGPSampler(AutoencoderPretrainingMixin, CriticStepsMixin, BaseGANSampler):
@@ -291,6 +298,11 @@ class BAGANGPSampler(AutoencoderPretrainingMixin, CriticStepsMixin, BaseGANSampl
 
     #: The supervised autoencoder is trained with the mean absolute error (the authors' code).
     _reconstruction_loss = staticmethod(F.l1_loss)
+
+    def _default_selection_classifier(self):
+        # Measured on MNIST at IR 100 (User Guide): with the same fitted generator, the rows a
+        # 1-NN judge kept gave the CNN a higher ACSA than the logistic regression's.
+        return nearest_neighbour_selection_classifier()
 
     def _reconstruct(self, real, labels):
         # Supervised: Dec(Enc(x) * Emb(y)), so that the embedding learns the class.

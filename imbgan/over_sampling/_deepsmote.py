@@ -7,12 +7,13 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from imblearn.utils import Substitution
-from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
+from sklearn.neighbors import NearestNeighbors
 from sklearn.utils._param_validation import Interval, StrOptions
 from torch import nn
 from torch.nn import functional as F
 
 from .._docstrings import sampler_docs
+from .._selection import nearest_neighbour_selection_classifier
 from ..base import GENERATION_CHUNK, BaseGANSampler, seeded_torch
 from ..nets import Autoencoder, ConvGenerator, LatentEncoder, MLPGenerator
 
@@ -472,7 +473,7 @@ class DeepSMOTESampler(BaseGANSampler):
         # Transferred codes include some that decode to another digit; measured on MNIST at
         # IR 100 (User Guide), a 1-nearest-neighbour judge rejected more of them than the
         # engine's logistic regression and gave the downstream CNN a better ACSA.
-        return KNeighborsClassifier(n_neighbors=1)
+        return nearest_neighbour_selection_classifier()
 
     def _generate_batch(self, labels):
         codes, members, neighbours = self._latent_index()
