@@ -31,3 +31,19 @@ def tiny_images():
     y = np.repeat([0, 1], counts)
     order = rng.permutation(len(y))
     return np.clip(images, 0, 255).astype(np.uint8)[order], y[order]
+
+
+@pytest.fixture
+def recorded_judges(monkeypatch):
+    """The classifiers each ``fit_resample`` hands to the selection, in call order."""
+    import imbgan.base
+
+    judges = []
+    real_selector = imbgan.base.ConfidenceSelector
+
+    def recording_selector(classifier, near_copy_ratio):
+        judges.append(classifier)
+        return real_selector(classifier, near_copy_ratio)
+
+    monkeypatch.setattr(imbgan.base, "ConfidenceSelector", recording_selector)
+    return judges

@@ -134,19 +134,9 @@ def test_generated_samples_are_recognised_as_their_class(blobs):
 
 
 @pytest.mark.parametrize("passed", [False, True])
-def test_default_judge_is_one_nearest_neighbour(monkeypatch, passed):
+def test_default_judge_is_one_nearest_neighbour(recorded_judges, passed):
     from sklearn.linear_model import LogisticRegression
 
-    import imbgan.base
-
-    judges = []
-    real_selector = imbgan.base.ConfidenceSelector
-
-    def recording_selector(classifier, near_copy_ratio):
-        judges.append(classifier)
-        return real_selector(classifier, near_copy_ratio)
-
-    monkeypatch.setattr(imbgan.base, "ConfidenceSelector", recording_selector)
     rng = np.random.RandomState(0)
     X = np.vstack([rng.normal(size=(40, 4)), rng.normal(loc=3, size=(8, 4))])
     y = np.repeat([0, 1], [40, 8])
@@ -154,7 +144,7 @@ def test_default_judge_is_one_nearest_neighbour(monkeypatch, passed):
     sampler = BAGANGPSampler(epochs=1, batch_size=16, random_state=0, selection_classifier=judge)
     X_res, y_res = sampler.fit_resample(X, y)
     assert np.bincount(y_res).tolist() == [40, 40]
-    (used,) = judges
+    (used,) = recorded_judges
     if passed:
         assert used is judge
     else:

@@ -143,24 +143,14 @@ def test_transfer_with_a_single_class_present_uses_its_own_codes(blobs):
 
 
 @pytest.mark.parametrize("passed", [None, "logistic"])
-def test_default_judge_is_one_nearest_neighbour(blobs, monkeypatch, passed):
+def test_default_judge_is_one_nearest_neighbour(blobs, recorded_judges, passed):
     from sklearn.linear_model import LogisticRegression
 
-    import imbgan.base
-
-    judges = []
-    real_selector = imbgan.base.ConfidenceSelector
-
-    def recording_selector(classifier, near_copy_ratio):
-        judges.append(classifier)
-        return real_selector(classifier, near_copy_ratio)
-
-    monkeypatch.setattr(imbgan.base, "ConfidenceSelector", recording_selector)
     X, y = blobs
     judge = LogisticRegression() if passed else None
     X_res, y_res = DeepSMOTESampler(**FAST, selection_classifier=judge).fit_resample(X, y)
     assert Counter(y_res) == {0: 60, 1: 60, 2: 60}
-    (used,) = judges
+    (used,) = recorded_judges
     if passed:
         assert used is judge
     else:
