@@ -118,7 +118,7 @@ def latent_neighbour_table(codes, y_index, n_classes, k_neighbors):
     )
 )
 class DeepSMOTESampler(BaseGANSampler):
-    """Oversample with DeepSMOTE: SMOTE between latent codes of an autoencoder, decoded.
+    """Oversample with DeepSMOTE: new codes in an autoencoder's latent space, decoded as the class.
 
     Two steps (Dablain, Krawczyk and Chawla, 2023):
 
@@ -184,7 +184,7 @@ class DeepSMOTESampler(BaseGANSampler):
     latent_sampling : {{"transfer", "smote"}}, default="transfer"
         Where the decoded codes of a class come from.
 
-        - ``"smote"``: the paper's SMOTE between codes of the class (step 2 below).
+        - ``"smote"``: the paper's SMOTE between codes of the class (step 2 above).
         - ``"transfer"``: the code of a random training row of *another* class, decoded with
           this class's label: ``Dec(Enc(x_d) * Emb(c))``. The supervised decoder takes the
           class from the label and the rest (slant, thickness, position, size) from the
