@@ -365,6 +365,9 @@ class BaseGANSampler(BaseImbganSampler):
     #: torch module among the sampler's attributes.
     _network_attributes = None
 
+    #: Builds the judge of ``selection`` when ``selection_classifier`` is None.
+    _default_selection_classifier = staticmethod(default_selection_classifier)
+
     #: Optimisers that take the first rate of a ``learning_rate`` pair; all others the second.
     _generator_side_optimizers = ("generator", "autoencoder")
 
@@ -638,10 +641,6 @@ class BaseGANSampler(BaseImbganSampler):
         return {label: self.codec_.decode(candidates[kept[label]]) for label in labels}
 
     # ------------------------------------------------------------------ hooks
-
-    def _default_selection_classifier(self):
-        """The judge of ``selection`` when ``selection_classifier`` is None."""
-        return default_selection_classifier()
 
     def _build_networks(self, spec, data, labels):
         raise NotImplementedError
