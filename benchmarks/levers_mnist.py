@@ -37,7 +37,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 
 import imbgan
-from imbgan._selection import default_selection_classifier
+from imbgan._selection import logistic_selection_classifier
 from imbgan.benchmark import SmallCNNClassifier
 from imbgan.datasets import make_imbalanced_split
 from imbgan.metrics import acsa_score
@@ -55,7 +55,7 @@ LEVERS = {
 
 JUDGES = {
     "default": lambda: None,
-    "lr": default_selection_classifier,
+    "lr": logistic_selection_classifier,
     "knn1": lambda: KNeighborsClassifier(1),
     "knn3": lambda: KNeighborsClassifier(3),
 }

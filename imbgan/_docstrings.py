@@ -148,6 +148,19 @@ GAN_ATTRIBUTES = """sampling_strategy_ : dict
         ``image_shape`` and ``discrete_groups`` (the codes of each categorical column)."""
 
 
+NEAREST_NEIGHBOUR_JUDGE = (
+    "a 1-nearest-neighbour classifier: a candidate is kept when its nearest real row is of its "
+    "intended class (on MNIST at IR 100 it kept rows that helped a CNN downstream more than a "
+    "logistic regression's choice; see the User Guide's page on selection)"
+)
+
+LOGISTIC_JUDGE = (
+    'a logistic regression with ``class_weight="balanced"``, which ranks candidates by '
+    "confidence; for this sampler it did at least as well on MNIST as the 1-nearest-neighbour "
+    "judge of the other samplers (see the User Guide's page on selection)"
+)
+
+
 def sampler_docs(auto_steps=800, **defaults):
     """The substitution values for a GAN sampler with the given default values."""
     defaults["auto_steps"] = auto_steps
@@ -155,11 +168,7 @@ def sampler_docs(auto_steps=800, **defaults):
     defaults.setdefault("selection", '"confidence"')
     defaults.setdefault("selection_candidates", 4.0)
     defaults.setdefault("near_copy_ratio", 0.1)
-    defaults.setdefault(
-        "selection_judge",
-        'logistic regression with ``class_weight="balanced"``, so that rare classes are not '
-        "swamped",
-    )
+    defaults.setdefault("selection_judge", NEAREST_NEIGHBOUR_JUDGE)
     defaults.setdefault("generator_ema", "None")
     return {
         "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,

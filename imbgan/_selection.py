@@ -23,18 +23,20 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 
-def default_selection_classifier():
-    """The judge used when ``selection_classifier`` is None: a class-balanced logistic
-    regression, quick to fit on a few thousand rows and calibrated enough to rank candidates."""
-    return LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
-
-
 def nearest_neighbour_selection_classifier():
-    """The stricter judge of the samplers whose candidates are riskier (DeepSMOTE's latent
-    transfer) or whose generator is strong enough to be judged row by row (BAGAN-GP): a
-    1-nearest-neighbour classifier, which, measured on MNIST at IR 100, kept candidates that
-    helped the classifier downstream more than the logistic regression's choice did."""
+    """The judge used when ``selection_classifier`` is None: a 1-nearest-neighbour classifier.
+
+    A candidate is kept when its nearest real row belongs to its intended class. On MNIST at
+    IR 100 this kept candidates that helped the classifier downstream more than the logistic
+    regression's choice did for cGAN, AC-GAN, BAGAN, BAGAN-GP and DeepSMOTE (benchmarks/README.md).
+    """
     return KNeighborsClassifier(n_neighbors=1)
+
+
+def logistic_selection_classifier():
+    """A class-balanced logistic regression judge (CA-GAN's default): quick to fit on a few
+    thousand rows and calibrated enough to rank candidates by confidence."""
+    return LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
 
 
 def class_indexes(rows, labels):
@@ -71,7 +73,7 @@ class ConfidenceSelector:
     Parameters
     ----------
     classifier : estimator with ``predict_proba`` or None
-        Fitted (a clone) on the real rows; None uses :func:`default_selection_classifier`.
+        Fitted (a clone) on the real rows; None uses :func:`nearest_neighbour_selection_classifier`.
     near_copy_ratio : float
         A candidate closer to a real row of its class than ``near_copy_ratio`` times
         :func:`typical_neighbour_distance` of the real rows is a near-copy; 0 rejects none.
@@ -85,7 +87,9 @@ class ConfidenceSelector:
         """Train the judge on real ``rows`` (encoded) with class indices ``labels``."""
         rows = np.asarray(rows, dtype=np.float32)
         labels = np.asarray(labels)
-        template = default_selection_classifier() if self.classifier is None else self.classifier
+        template = self.classifier
+        if template is None:
+            template = nearest_neighbour_selection_classifier()
         self.classifier_ = clone(template).fit(rows, labels)
         self.columns_ = {label: i for i, label in enumerate(self.classifier_.classes_)}
         self.neighbours_ = class_indexes(rows, labels)

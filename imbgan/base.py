@@ -39,7 +39,7 @@ from ._data import (
     normalize_image_shape,
     resampled_index,
 )
-from ._selection import ConfidenceSelector, default_selection_classifier
+from ._selection import ConfidenceSelector, nearest_neighbour_selection_classifier
 from .nets import DataSpec
 
 MAX_SEED = 2**31 - 1
@@ -366,7 +366,7 @@ class BaseGANSampler(BaseImbganSampler):
     _network_attributes = None
 
     #: Builds the judge of ``selection`` when ``selection_classifier`` is None.
-    _default_selection_classifier = staticmethod(default_selection_classifier)
+    _default_selection_classifier = staticmethod(nearest_neighbour_selection_classifier)
 
     #: Optimisers that take the first rate of a ``learning_rate`` pair; all others the second.
     _generator_side_optimizers = ("generator", "autoencoder")

@@ -6,7 +6,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification
 
 from imbgan import BAGANSampler, CAGANSampler, CGANSampler, GAMOSampler
-from imbgan._selection import ConfidenceSelector, typical_neighbour_distance
+from imbgan._selection import (
+    ConfidenceSelector,
+    logistic_selection_classifier,
+    typical_neighbour_distance,
+)
+
+from ._samplers import FAST, gan_sampler_classes
 
 
 class FavouriteClass(ClassifierMixin, BaseEstimator):
@@ -187,12 +193,41 @@ def test_selector_keeps_the_most_confident_of_the_right_class():
     rng = np.random.RandomState(0)
     real = np.vstack([rng.normal(-3, 1, (30, 2)), rng.normal(3, 1, (30, 2))])
     labels = np.repeat([0, 1], 30)
-    selector = ConfidenceSelector(near_copy_ratio=0.0).fit(real, labels)
+    judge = logistic_selection_classifier()  # ranks by confidence; 1-NN's are all 0 or 1
+    selector = ConfidenceSelector(judge, near_copy_ratio=0.0).fit(real, labels)
     candidates = np.array([[-6.0, -6.0], [-1.0, -1.0], [4.0, 4.0], [-3.0, -3.0]])
     kept, counts = selector.select(candidates, np.zeros(4, dtype=int), {0: 2})
     assert kept[0].tolist() == [0, 3]
     assert counts["wrong_class"][0] == 1
     assert counts["kept"][0] == 2
+
+
+@pytest.mark.parametrize("sampler_class", gan_sampler_classes(), ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("passed", [False, True])
+def test_default_judge_is_one_nearest_neighbour_except_for_cagan_and_gamo(
+    tiny, recorded_judges, sampler_class, passed
+):
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = tiny
+    judge = LogisticRegression() if passed else None
+    sampler = sampler_class(**{**FAST, "epochs": 1}, selection_classifier=judge)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert len(set(np.bincount(y_res))) == 1
+    (used,) = recorded_judges
+    if passed:
+        assert used is judge
+    elif sampler_class in (CAGANSampler, GAMOSampler):
+        assert type(used).__name__ == "LogisticRegression" and used.class_weight == "balanced"
+    else:
+        assert type(used).__name__ == "KNeighborsClassifier" and used.n_neighbors == 1
+
+
+def test_selector_without_a_judge_uses_one_nearest_neighbour():
+    rows = np.array([[0.0], [1.0], [10.0], [11.0]])
+    selector = ConfidenceSelector(near_copy_ratio=0.0).fit(rows, np.array([0, 0, 1, 1]))
+    assert type(selector.classifier_).__name__ == "KNeighborsClassifier"
+    assert selector.classifier_.n_neighbors == 1
 
 
 def test_typical_neighbour_distance_handles_singletons():

@@ -12,7 +12,6 @@ from torch import nn
 from torch.nn import functional as F
 
 from .._docstrings import sampler_docs
-from .._selection import nearest_neighbour_selection_classifier
 from ..base import BaseGANSampler
 from ..losses import gradient_penalty
 from ..nets import LEAKY_SLOPE, Autoencoder, LatentEncoder, build_generator, build_trunk
@@ -95,8 +94,6 @@ def wrong_labels(labels, n_classes):
         batch_size=64,
         learning_rate=0.001,
         auto_steps=600,
-        selection_judge="a 1-nearest-neighbour classifier, whose choice of candidates helped "
-        "a CNN downstream more than a logistic regression's (see the sampler's User Guide page)",
     )
 )
 class BAGANGPSampler(AutoencoderPretrainingMixin, CriticStepsMixin, BaseGANSampler):
@@ -214,9 +211,6 @@ class BAGANGPSampler(AutoencoderPretrainingMixin, CriticStepsMixin, BaseGANSampl
     [(0, 179), (1, 179)]
     """
 
-    # Measured on MNIST at IR 100 (User Guide): with the same fitted generator, the rows a
-    # 1-NN judge kept gave the CNN a higher ACSA than the logistic regression's.
-    _default_selection_classifier = staticmethod(nearest_neighbour_selection_classifier)
     _network_attributes = ("encoder_", "generator_", "discriminator_")
 
     _parameter_constraints: dict = {

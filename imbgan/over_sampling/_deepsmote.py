@@ -13,7 +13,6 @@ from torch import nn
 from torch.nn import functional as F
 
 from .._docstrings import sampler_docs
-from .._selection import nearest_neighbour_selection_classifier
 from ..base import GENERATION_CHUNK, BaseGANSampler, seeded_torch
 from ..nets import Autoencoder, ConvGenerator, LatentEncoder, MLPGenerator
 
@@ -112,9 +111,6 @@ def latent_neighbour_table(codes, y_index, n_classes, k_neighbors):
         batch_size=64,
         learning_rate=0.001,
         auto_steps=200,
-        selection_judge="a 1-nearest-neighbour classifier, which rejects more of the "
-        "transferred codes that decode to another class than a logistic regression does "
-        "(see the User Guide)",
     )
 )
 class DeepSMOTESampler(BaseGANSampler):
@@ -284,10 +280,6 @@ class DeepSMOTESampler(BaseGANSampler):
     #: GAN generators' 32, which made a step on 28 x 28 images about 2.5 times cheaper.
     _decoder_width = 16
     _training_only_attributes = ("_train_data", "_train_labels", "_class_members")
-    # Transferred codes include some that decode to another digit; measured on MNIST at
-    # IR 100 (User Guide), a 1-nearest-neighbour judge rejected more of them than the
-    # engine's logistic regression and gave the downstream CNN a better ACSA.
-    _default_selection_classifier = staticmethod(nearest_neighbour_selection_classifier)
     _network_attributes = ("encoder_", "decoder_")
 
     def __init__(

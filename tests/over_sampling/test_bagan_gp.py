@@ -131,21 +131,3 @@ def test_generated_samples_are_recognised_as_their_class(blobs):
     for c in range(3):
         # Chance is 1/3; each class must be recognised far more often.
         assert np.mean(predicted[labels == c] == c) > 0.7
-
-
-@pytest.mark.parametrize("passed", [False, True])
-def test_default_judge_is_one_nearest_neighbour(recorded_judges, passed):
-    from sklearn.linear_model import LogisticRegression
-
-    rng = np.random.RandomState(0)
-    X = np.vstack([rng.normal(size=(40, 4)), rng.normal(loc=3, size=(8, 4))])
-    y = np.repeat([0, 1], [40, 8])
-    judge = LogisticRegression() if passed else None
-    sampler = BAGANGPSampler(epochs=1, batch_size=16, random_state=0, selection_classifier=judge)
-    X_res, y_res = sampler.fit_resample(X, y)
-    assert np.bincount(y_res).tolist() == [40, 40]
-    (used,) = recorded_judges
-    if passed:
-        assert used is judge
-    else:
-        assert type(used).__name__ == "KNeighborsClassifier" and used.n_neighbors == 1

@@ -142,21 +142,6 @@ def test_transfer_with_a_single_class_present_uses_its_own_codes(blobs):
     assert all(any(torch.equal(code, row) for row in codes) for code in new)
 
 
-@pytest.mark.parametrize("passed", [None, "logistic"])
-def test_default_judge_is_one_nearest_neighbour(blobs, recorded_judges, passed):
-    from sklearn.linear_model import LogisticRegression
-
-    X, y = blobs
-    judge = LogisticRegression() if passed else None
-    X_res, y_res = DeepSMOTESampler(**FAST, selection_classifier=judge).fit_resample(X, y)
-    assert Counter(y_res) == {0: 60, 1: 60, 2: 60}
-    (used,) = recorded_judges
-    if passed:
-        assert used is judge
-    else:
-        assert type(used).__name__ == "KNeighborsClassifier" and used.n_neighbors == 1
-
-
 class Identity(nn.Module):
     def forward(self, rows, labels=None):
         return rows
