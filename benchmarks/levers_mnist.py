@@ -33,6 +33,7 @@ import time
 
 import numpy as np
 import torch
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 
@@ -53,9 +54,29 @@ LEVERS = {
     "three-quarters+selection": dict(generated_share=0.75, selection="confidence"),
 }
 
+
+class Unranked(ClassifierMixin, BaseEstimator):
+    """Accepts what ``estimator`` predicts but gives every accepted row the same confidence
+    (one-hot probabilities), so the selection keeps accepted candidates in generation order:
+    separates a judge's acceptance from its ranking."""
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+
+    def fit(self, X, y):
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        self.classes_ = self.estimator_.classes_
+        return self
+
+    def predict_proba(self, X):
+        decided = self.estimator_.predict_proba(X).argmax(axis=1)
+        return np.eye(len(self.classes_))[decided]
+
+
 JUDGES = {
     "default": lambda: None,
     "lr": logistic_selection_classifier,
+    "lr-unranked": lambda: Unranked(logistic_selection_classifier()),
     "knn1": lambda: KNeighborsClassifier(1),
     "knn3": lambda: KNeighborsClassifier(3),
 }
