@@ -156,8 +156,8 @@ NEAREST_NEIGHBOUR_JUDGE = (
 
 LOGISTIC_JUDGE = (
     'a logistic regression with ``class_weight="balanced"``, which ranks candidates by '
-    "confidence; for this sampler it did at least as well on MNIST as the 1-nearest-neighbour "
-    "judge of the other samplers (see the User Guide's page on selection)"
+    "confidence; for this sampler it measured level with or better than the other samplers' "
+    "1-nearest-neighbour judge on MNIST (see the User Guide's page on selection)"
 )
 
 
