@@ -28,17 +28,20 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import ast
 import time
 
 import numpy as np
 import torch
+from _cli import parse_assignments
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 
 import imbgan
-from imbgan._selection import logistic_selection_classifier
+from imbgan._selection import (
+    logistic_selection_classifier,
+    nearest_neighbour_selection_classifier,
+)
 from imbgan.benchmark import SmallCNNClassifier
 from imbgan.datasets import make_imbalanced_split
 from imbgan.metrics import acsa_score
@@ -77,29 +80,16 @@ JUDGES = {
     "default": lambda: None,
     "lr": logistic_selection_classifier,
     "lr-unranked": lambda: Unranked(logistic_selection_classifier()),
-    "knn1": lambda: KNeighborsClassifier(1),
+    "knn1": nearest_neighbour_selection_classifier,
     "knn3": lambda: KNeighborsClassifier(3),
 }
 
 
 def parse_draw(spec):
     """``"a=x,b=y"`` -> parameters to set before drawing (judges by name, see ``JUDGES``)."""
-    params = {}
-    for item in filter(None, spec.split(",")):
-        name, value = item.split("=", 1)
-        params[name] = JUDGES[value]() if name == "selection_classifier" else value
-    return params
-
-
-def parse_set(items):
-    """``["a=1", "b=x"]`` -> ``{"a": 1, "b": "x"}`` (values as Python literals where they parse)."""
-    params = {}
-    for item in items:
-        name, value = item.split("=", 1)
-        try:
-            params[name] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            params[name] = value
+    params = parse_assignments(filter(None, spec.split(",")))
+    if "selection_classifier" in params:
+        params["selection_classifier"] = JUDGES[params["selection_classifier"]]()
     return params
 
 
@@ -144,7 +134,7 @@ def main():
     judge = SmallCNNClassifier(image_shape=(1, 28, 28), epochs=15, random_state=0).fit(X, y)
     epochs = args.epochs if args.epochs == "auto" else int(args.epochs)
     params = {"image_shape": (1, 28, 28), "epochs": epochs, "random_state": args.seed}
-    sampler = getattr(imbgan, args.sampler)(**{**params, **parse_set(args.set)})
+    sampler = getattr(imbgan, args.sampler)(**{**params, **parse_assignments(args.set)})
     started = time.perf_counter()
     sampler.fit_resample(X_train, y_train)
     seconds = time.perf_counter() - started

@@ -36,13 +36,13 @@ One seed (``--seed``) and one thread per fit by default; prints mean and std ove
 from __future__ import annotations
 
 import argparse
-import ast
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
+from _cli import parse_assignments
 from imblearn.over_sampling import SMOTENC, RandomOverSampler
 from imblearn.pipeline import make_pipeline
 from scipy.stats import ks_2samp
@@ -159,12 +159,7 @@ def main(argv=None):
         params["epochs"] = args.epochs if args.epochs == "auto" else int(args.epochs)
     if args.continuous_encoding is not None:
         params["continuous_encoding"] = args.continuous_encoding
-    for setting in args.set:
-        name, _, value = setting.partition("=")
-        try:
-            params[name] = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            params[name] = value
+    params.update(parse_assignments(args.set))
     print(
         f"data: {args.data.name}, {X.shape[0]} rows, {len(text_columns)} text and "
         f"{X.shape[1] - len(text_columns)} numeric columns, classes "

@@ -217,13 +217,11 @@ def plot_samples_per_class(
     blocks = [_by_class(rows, labels, classes, max_per_class, name) for rows, labels, name in sets]
     canvas, centres, spans = _tile(blocks, shape, value_range)
 
-    if ax is None:
+    resize = ax is None
+    if resize:
         from matplotlib import pyplot as plt
 
         _, ax = plt.subplots()
-        resize = True
-    else:
-        resize = False
     if canvas.shape[-1] == 4:
         ax.imshow(canvas, interpolation="nearest")
     else:
