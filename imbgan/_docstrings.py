@@ -99,7 +99,9 @@ GAN_PARAMETERS = """latent_dim : int, default={latent_dim}
     generator_ema : float in [0, 1) or None, default={generator_ema}
         Decay of an exponential moving average of the generator's weights (and batch-norm
         statistics) over the adversarial steps; the sampler then draws with the averaged
-        weights (Yazici et al., 2019). None draws with the weights of the last step."""
+        weights (Yazici et al., 2019). The decay warms up as ``min(generator_ema, (1 + t) /
+        (10 + t))`` after ``t`` generator steps, so a short fit does not keep its untrained
+        initial weights in the average. None draws with the weights of the last step."""
 
 GAN_ATTRIBUTES = """sampling_strategy_ : dict
         Number of samples generated for each class.

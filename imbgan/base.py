@@ -411,7 +411,12 @@ class BaseGANSampler(BaseImbganSampler):
             finally:
                 # Optimiser state and training-only tensors are not part of the fitted model
                 # (and a GPU tensor in a pickle would not load on a CPU-only machine).
-                for name in ("_optimizers", "_generator_average", *self._training_only_attributes):
+                for name in (
+                    "_optimizers",
+                    "_generator_average",
+                    "_generator_average_steps",
+                    *self._training_only_attributes,
+                ):
                     self.__dict__.pop(name, None)
                 self._set_train_mode(False)
 
@@ -532,11 +537,20 @@ class BaseGANSampler(BaseImbganSampler):
             return
         live = [*generator.parameters(), *(b for b in generator.buffers() if b.is_floating_point())]
         self._generator_average = (live, [t.detach().clone() for t in live])
+        self._generator_average_steps = 0
 
     def _update_generator_average(self):
+        """One step of the average. The decay warms up as ``min(generator_ema, (1 + t) / (10 +
+        t))`` after ``t`` updates (the schedule of TensorFlow's ``ExponentialMovingAverage``):
+        without it a fit of a few hundred steps at a decay of 0.999 would keep about half of the
+        untrained initial weights in the average. The step count is a host integer, so the
+        update needs no device sync."""
         live, average = self._generator_average
+        self._generator_average_steps += 1
+        steps = self._generator_average_steps
+        decay = min(self.generator_ema, (1.0 + steps) / (10.0 + steps))
         with torch.no_grad():
-            torch._foreach_lerp_(average, [t.detach() for t in live], 1.0 - self.generator_ema)
+            torch._foreach_lerp_(average, [t.detach() for t in live], 1.0 - decay)
 
     def _finish_generator_average(self, generator):
         """Put the averaged weights into the generator that draws the samples."""

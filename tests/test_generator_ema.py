@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+import torch
 from sklearn.datasets import load_digits
 
 from imbgan import BAGANSampler, CAGANSampler, CGANSampler
@@ -45,3 +46,19 @@ def test_bad_decay_is_refused(digits):
     X, y = digits
     with pytest.raises(ValueError, match="generator_ema"):
         CGANSampler(epochs=1, generator_ema=1.0).fit_resample(X, y)
+
+
+def test_average_warms_up_so_short_fits_forget_the_initial_weights():
+    """The decay starts low ((1 + t) / (10 + t) after t updates): one update at a nominal decay
+    of 0.999 already moves the average most of the way to the trained weights."""
+    sampler = CGANSampler(generator_ema=0.999)
+    generator = torch.nn.Linear(3, 2)
+    initial = generator.weight.detach().clone()
+    sampler._start_generator_average(generator)
+    with torch.no_grad():
+        generator.weight.add_(1.0)
+    sampler._update_generator_average()
+    sampler._finish_generator_average(generator)
+    decay = 2.0 / 11.0
+    expected = decay * initial + (1.0 - decay) * (initial + 1.0)
+    assert torch.allclose(generator.weight, expected)
