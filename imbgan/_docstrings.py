@@ -150,6 +150,15 @@ GAN_ATTRIBUTES = """sampling_strategy_ : dict
         ``image_shape`` and ``discrete_groups`` (the codes of each categorical column)."""
 
 
+SPECTRAL_NORM = """spectral_norm : bool, default=False
+        Spectral normalisation of every convolution and linear layer of the discriminator
+        (Miyato et al., 2018): each weight is divided by its largest singular value (one power
+        iteration per training step), which bounds how fast the discriminator's output can
+        change and steadies training on small data. The discriminator then has no batch
+        normalisation (as in Miyato et al.). Usually paired with ``loss="hinge"``. The papers
+        of this sampler do not use it."""
+
+
 NEAREST_NEIGHBOUR_JUDGE = (
     "a 1-nearest-neighbour classifier: a candidate is kept when its nearest real row is of its "
     "intended class (on MNIST at IR 100 it kept rows that helped a CNN downstream more than a "
@@ -180,4 +189,5 @@ def sampler_docs(auto_steps=800, **defaults):
         "continuous_encoding": CONTINUOUS_ENCODING,
         "gan_parameters": GAN_PARAMETERS.format(**defaults),
         "gan_attributes": GAN_ATTRIBUTES,
+        "spectral_norm": SPECTRAL_NORM,
     }

@@ -1,6 +1,7 @@
-"""Small torch helpers shared by the library and the benchmark: thread limits and chunked
-prediction. (Device resolution and seeded blocks live in :mod:`imbgan.base`, next to the engine
-that uses them: :func:`~imbgan.base.resolve_device`, :func:`~imbgan.base.seeded_torch`.)"""
+"""Small torch helpers shared by the library and the benchmark: thread limits, chunked
+prediction and baking parametrisations. (Device resolution and seeded blocks live in
+:mod:`imbgan.base`, next to the engine that uses them: :func:`~imbgan.base.resolve_device`,
+:func:`~imbgan.base.seeded_torch`.)"""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import contextlib
 import numpy as np
 import torch
 from threadpoolctl import threadpool_limits
+from torch.nn.utils import parametrize
 
 
 @contextlib.contextmanager
@@ -68,3 +70,18 @@ def predict_proba_in_chunks(logits_of, inputs, n_classes, device, chunk_size):
             batch = torch.as_tensor(inputs[start : start + chunk_size]).to(device)
             chunks.append(torch.softmax(logits_of(batch), dim=1).cpu().numpy())
     return np.concatenate(chunks) if chunks else np.empty((0, n_classes))
+
+
+def bake_parametrizations(module):
+    """Replace every parametrised weight in ``module`` (spectral normalisation, for example) by
+    a plain parameter holding its current value.
+
+    torch refuses to pickle a parametrised module, and a fitted sampler must pickle; after
+    training the parametrisation has no more work to do, and the module computes the same
+    outputs (in evaluation mode) without it.
+    """
+    for layer in module.modules():
+        if parametrize.is_parametrized(layer):
+            for name in list(layer.parametrizations):
+                parametrize.remove_parametrizations(layer, name, leave_parametrized=True)
+    return module

@@ -40,6 +40,7 @@ from ._data import (
     resampled_index,
 )
 from ._selection import ConfidenceSelector, nearest_neighbour_selection_classifier
+from ._torch import bake_parametrizations
 from .nets import DataSpec
 
 MAX_SEED = 2**31 - 1
@@ -419,6 +420,8 @@ class BaseGANSampler(BaseImbganSampler):
                 ):
                     self.__dict__.pop(name, None)
                 self._set_train_mode(False)
+                for module in self._modules().values():
+                    bake_parametrizations(module)
 
     def _make_optimizer(self, name, module):
         """Adam for the parameters of ``module`` (a method may override, e.g. for sparse ones).

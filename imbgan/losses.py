@@ -9,8 +9,9 @@ eqs. 17-18 of Cho & Yoon):
 - ``generator``: the generator's loss for a generated sample.
 
 ``"bce"`` is the non-saturating GAN loss (Goodfellow et al.), ``"lsgan"`` the least-squares loss
-(Mao et al.) and ``"wgan-gp"`` the Wasserstein critic loss (Gulrajani et al.), used together with
-:func:`gradient_penalty`.
+(Mao et al.), ``"hinge"`` the hinge loss of Lim & Ye (2017) and Miyato et al. (2018, with
+spectral normalisation) and ``"wgan-gp"`` the Wasserstein critic loss (Gulrajani et al.), used
+together with :func:`gradient_penalty`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-LOSSES = ("bce", "lsgan", "wgan-gp")
+LOSSES = ("bce", "lsgan", "hinge", "wgan-gp")
 
 
 def real_term(loss, scores, smoothing=0.0):
@@ -31,6 +32,8 @@ def real_term(loss, scores, smoothing=0.0):
         )
     if loss == "lsgan":
         return (scores - target) ** 2
+    if loss == "hinge":
+        return F.relu(target - scores)
     if loss == "wgan-gp":
         return -scores
     raise ValueError(f"Unknown loss {loss!r}; expected one of {LOSSES}.")
@@ -44,6 +47,8 @@ def fake_term(loss, scores):
         )
     if loss == "lsgan":
         return scores**2
+    if loss == "hinge":
+        return F.relu(1.0 + scores)
     if loss == "wgan-gp":
         return scores
     raise ValueError(f"Unknown loss {loss!r}; expected one of {LOSSES}.")
@@ -55,7 +60,7 @@ def generator_term(loss, scores):
         return F.binary_cross_entropy_with_logits(scores, torch.ones_like(scores), reduction="none")
     if loss == "lsgan":
         return (scores - 1.0) ** 2
-    if loss == "wgan-gp":
+    if loss in ("hinge", "wgan-gp"):
         return -scores
     raise ValueError(f"Unknown loss {loss!r}; expected one of {LOSSES}.")
 

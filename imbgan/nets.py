@@ -286,14 +286,22 @@ class Discriminator(nn.Module):
     spec : DataSpec
     head_sizes : dict of str to int
         Output heads, for example ``{"adversarial": 1}`` or ``{"adversarial": 1, "classes": n}``.
-    conditioning : {None, "input", "features"}
+    conditioning : {None, "input", "features", "projection"}
         Where the one-hot label enters: ``"input"`` (extra input channels for images, extra
-        columns for tabular rows) or ``"features"`` (after the trunk, followed by a hidden layer).
+        columns for tabular rows), ``"features"`` (after the trunk, followed by a hidden layer)
+        or ``"projection"`` (the projection discriminator of Miyato & Koyama, 2018: the
+        ``"adversarial"`` head's score plus the inner product of a learned class embedding with
+        the trunk's features).
     batch_norm : bool
         Batch normalisation in the convolutional trunk (off for a WGAN-GP critic, whose gradient
         penalty is defined per sample).
     minibatch_discrimination : bool
         Add a minibatch-discrimination layer after the trunk.
+    spectral_norm : bool
+        Divide the weight of every convolution and linear layer by its largest singular value
+        (Miyato et al., 2018, one power iteration per training forward pass), which bounds the
+        discriminator's Lipschitz constant. The engine bakes the normalised weights in after
+        training (:func:`imbgan._torch.bake_parametrizations`).
     """
 
     def __init__(
@@ -303,6 +311,7 @@ class Discriminator(nn.Module):
         conditioning=None,
         batch_norm=True,
         minibatch_discrimination=False,
+        spectral_norm=False,
     ):
         super().__init__()
         self.conditioning = conditioning
@@ -323,16 +332,31 @@ class Discriminator(nn.Module):
         self.heads = nn.ModuleDict(
             {name: nn.Linear(width, size) for name, size in head_sizes.items()}
         )
+        self.projection = None
+        if conditioning == "projection":
+            if "adversarial" not in head_sizes:
+                raise ValueError('conditioning="projection" needs an "adversarial" head.')
+            self.projection = nn.Embedding(spec.n_classes, width)
+        if spectral_norm:
+            for layer in list(self.modules()):
+                if isinstance(layer, (nn.Conv2d, nn.Linear, nn.Embedding)):
+                    nn.utils.parametrizations.spectral_norm(layer)
 
     def forward(self, rows, labels=None):
         """Return a dict of head outputs (raw scores, no activation)."""
-        condition = None if self.conditioning is None else one_hot(labels, self.n_classes)
+        condition = (
+            one_hot(labels, self.n_classes) if self.conditioning in ("input", "features") else None
+        )
         features = self.trunk(rows, condition if self.conditioning == "input" else None)
         if self.minibatch is not None:
             features = self.minibatch(features)
         if self.joint is not None:
             features = self.joint(torch.cat([features, condition], dim=1))
-        return {name: head(features) for name, head in self.heads.items()}
+        outputs = {name: head(features) for name, head in self.heads.items()}
+        if self.projection is not None:
+            projected = (self.projection(labels) * features).sum(dim=1, keepdim=True)
+            outputs["adversarial"] = outputs["adversarial"] + projected
+        return outputs
 
 
 class ConditionalGenerator(nn.Module):

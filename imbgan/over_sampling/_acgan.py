@@ -48,8 +48,9 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
 
     {gan_parameters}
 
-    loss : {{"lsgan", "bce"}}, default="lsgan"
-        Adversarial loss (Cho & Yoon used least squares).
+    loss : {{"lsgan", "bce", "hinge"}}, default="lsgan"
+        Adversarial loss (Cho & Yoon used least squares; ``"hinge"`` is the hinge loss of
+        Lim & Ye and Miyato et al.).
 
     classification_weight : float, default=1.0
         ``lambda``, the weight of the classification loss relative to the adversarial loss.
@@ -60,6 +61,8 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
     mixed_batch : bool, default=True
         Pass real and generated samples through the discriminator in one batch (Cho & Yoon,
         section 4); matters for images, whose discriminator uses batch normalisation.
+
+    {spectral_norm}
 
     {random_state}
 
@@ -103,7 +106,8 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         **BaseGANSampler._parameter_constraints,
         "categorical_features": ["array-like", None],
         "continuous_encoding": [StrOptions({"min-max", "mode-specific"})],
-        "loss": [StrOptions({"lsgan", "bce"})],
+        "loss": [StrOptions({"lsgan", "bce", "hinge"})],
+        "spectral_norm": ["boolean"],
         "classification_weight": [Interval(Real, 0, None, closed="left")],
         "fake_classification": ["boolean"],
         "mixed_batch": ["boolean"],
@@ -134,6 +138,7 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         selection_classifier=None,
         near_copy_ratio=0.1,
         generator_ema=None,
+        spectral_norm=False,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -157,10 +162,16 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         self.selection_classifier = selection_classifier
         self.near_copy_ratio = near_copy_ratio
         self.generator_ema = generator_ema
+        self.spectral_norm = spectral_norm
 
     def _build_networks(self, spec, data, labels):
         self.generator_ = ConditionalGenerator(spec, self.latent_dim)
-        self.discriminator_ = Discriminator(spec, {"adversarial": 1, "classes": spec.n_classes})
+        self.discriminator_ = Discriminator(
+            spec,
+            {"adversarial": 1, "classes": spec.n_classes},
+            batch_norm=not self.spectral_norm,
+            spectral_norm=self.spectral_norm,
+        )
         return {"generator": self.generator_, "discriminator": self.discriminator_}
 
     def _train_step(self, real, labels):

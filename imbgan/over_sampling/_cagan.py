@@ -48,12 +48,15 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
 
     {gan_parameters}
 
-    loss : {{"lsgan", "bce"}}, default="lsgan"
-        The per-class adversarial loss ``f`` of eqs. 13-14.
+    loss : {{"lsgan", "bce", "hinge"}}, default="lsgan"
+        The per-class adversarial loss ``f`` of eqs. 13-14 (``"hinge"``: the hinge loss of
+        Lim & Ye and Miyato et al., not in the paper).
 
     mixed_batch : bool, default=True
         Pass real and generated samples through the discriminator in one batch (section 4);
         matters for images, whose discriminator uses batch normalisation.
+
+    {spectral_norm}
 
     {random_state}
 
@@ -99,7 +102,8 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
         **BaseGANSampler._parameter_constraints,
         "categorical_features": ["array-like", None],
         "continuous_encoding": [StrOptions({"min-max", "mode-specific"})],
-        "loss": [StrOptions({"lsgan", "bce"})],
+        "loss": [StrOptions({"lsgan", "bce", "hinge"})],
+        "spectral_norm": ["boolean"],
         "mixed_batch": ["boolean"],
     }
 
@@ -126,6 +130,7 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
         selection_classifier=None,
         near_copy_ratio=0.1,
         generator_ema=None,
+        spectral_norm=False,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -147,10 +152,16 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
         self.selection_classifier = selection_classifier
         self.near_copy_ratio = near_copy_ratio
         self.generator_ema = generator_ema
+        self.spectral_norm = spectral_norm
 
     def _build_networks(self, spec, data, labels):
         self.generator_ = ConditionalGenerator(spec, self.latent_dim)
-        self.discriminator_ = Discriminator(spec, {"classes": spec.n_classes})
+        self.discriminator_ = Discriminator(
+            spec,
+            {"classes": spec.n_classes},
+            batch_norm=not self.spectral_norm,
+            spectral_norm=self.spectral_norm,
+        )
         return {"generator": self.generator_, "discriminator": self.discriminator_}
 
     def _masked(self, terms, labels):

@@ -44,15 +44,17 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
 
     {gan_parameters}
 
-    loss : {{"lsgan", "bce", "wgan-gp"}}, default="lsgan"
+    loss : {{"lsgan", "bce", "hinge", "wgan-gp"}}, default="lsgan"
         Adversarial loss: least squares (Mao et al.), the non-saturating binary cross-entropy
-        loss, or the Wasserstein loss with gradient penalty (Gulrajani et al.; the critic then
-        has no batch normalisation).
+        loss, the hinge loss (Lim & Ye; Miyato et al.), or the Wasserstein loss with gradient
+        penalty (Gulrajani et al.; the critic then has no batch normalisation).
 
-    conditioning : {{"input", "features"}}, default="input"
+    conditioning : {{"input", "features", "projection"}}, default="input"
         Where the discriminator sees the class: as extra input channels (images) or columns
-        (tabular), or concatenated to the convolutional features before a hidden layer.
-        Garrido et al. found the input option necessary for a WGAN critic.
+        (tabular), concatenated to the convolutional features before a hidden layer, or as a
+        projection (Miyato & Koyama, 2018: the score is ``psi(phi(x)) + embed(c) . phi(x)``
+        with ``phi`` the trunk's features and ``embed`` a learned class embedding; not in the
+        cGAN paper). Garrido et al. found the input option necessary for a WGAN critic.
 
     label_smoothing : float, default=0.0
         One-sided label smoothing: the discriminator's target for real samples becomes
@@ -67,6 +69,8 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
 
     gp_weight : float, default=10.0
         Weight of the gradient penalty (``"wgan-gp"`` only).
+
+    {spectral_norm}
 
     {random_state}
 
@@ -111,8 +115,9 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
         **BaseGANSampler._parameter_constraints,
         "categorical_features": ["array-like", None],
         "continuous_encoding": [StrOptions({"min-max", "mode-specific"})],
-        "loss": [StrOptions({"lsgan", "bce", "wgan-gp"})],
-        "conditioning": [StrOptions({"input", "features"})],
+        "loss": [StrOptions({"lsgan", "bce", "hinge", "wgan-gp"})],
+        "spectral_norm": ["boolean"],
+        "conditioning": [StrOptions({"input", "features", "projection"})],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
         "minibatch_discrimination": ["boolean"],
         "n_critic": [Interval(Integral, 1, None, closed="left"), None],
@@ -146,6 +151,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
         selection_classifier=None,
         near_copy_ratio=0.1,
         generator_ema=None,
+        spectral_norm=False,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -171,6 +177,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
         self.selection_classifier = selection_classifier
         self.near_copy_ratio = near_copy_ratio
         self.generator_ema = generator_ema
+        self.spectral_norm = spectral_norm
 
     @property
     def _adam_betas(self):
@@ -190,8 +197,9 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
             spec,
             {"adversarial": 1},
             conditioning=self.conditioning,
-            batch_norm=self.loss != "wgan-gp",
+            batch_norm=self.loss != "wgan-gp" and not self.spectral_norm,
             minibatch_discrimination=self.minibatch_discrimination,
+            spectral_norm=self.spectral_norm,
         )
         self._critic_steps = self.n_critic or (5 if self.loss == "wgan-gp" else 1)
         return {"generator": self.generator_, "discriminator": self.discriminator_}

@@ -28,8 +28,18 @@ def separated_classes(seed=0):
         ),
         ACGANSampler(epochs=60, batch_size=32, latent_dim=8, random_state=0),
         CAGANSampler(epochs=60, batch_size=32, latent_dim=8, random_state=0),
+        # The spectrally normalised discriminator learns more slowly: 150 epochs, not 60.
+        CGANSampler(
+            epochs=150,
+            batch_size=32,
+            latent_dim=8,
+            loss="hinge",
+            spectral_norm=True,
+            conditioning="projection",
+            random_state=0,
+        ),
     ],
-    ids=["cgan-lsgan", "cgan-wgan-gp", "acgan", "cagan"],
+    ids=["cgan-lsgan", "cgan-wgan-gp", "acgan", "cagan", "cgan-sngan-projection"],
 )
 def test_generated_samples_are_recognised_as_their_class(sampler):
     X, y = separated_classes()
@@ -65,6 +75,10 @@ def test_loss_terms_have_their_optimum_where_expected():
     assert bce_real[2] < bce_real[1] < bce_real[0]
     assert torch.equal(generator_term("wgan-gp", scores), -scores)
     assert real_term("lsgan", torch.ones(1), smoothing=0.1).item() == pytest.approx(0.01)
+    # Hinge: no loss beyond the margin (real score >= 1, fake score <= -1), linear inside it.
+    assert real_term("hinge", scores).squeeze().tolist() == [4.0, 1.0, 0.0]
+    assert fake_term("hinge", scores).squeeze().tolist() == [0.0, 1.0, 4.0]
+    assert torch.equal(generator_term("hinge", scores), -scores)
 
 
 def test_gradient_penalty_is_zero_for_a_unit_slope_critic():
@@ -77,3 +91,34 @@ def test_gradient_penalty_is_zero_for_a_unit_slope_critic():
     )
     steep = gradient_penalty(lambda rows: rows @ (3 * weights), real, fake)
     assert steep.item() == pytest.approx(4.0)
+
+
+@pytest.mark.parametrize("sampler_class", [CGANSampler, ACGANSampler, CAGANSampler])
+def test_spectral_norm_bounds_every_discriminator_layer(tiny_images, sampler_class):
+    """With spectral_norm=True each conv / linear weight of the fitted discriminator has a
+    largest singular value of about 1 (baked in after training, so the sampler pickles), and
+    the discriminator has no batch normalisation."""
+    import pickle
+
+    import torch
+
+    images, y = tiny_images
+    sampler = sampler_class(
+        epochs=3, batch_size=16, latent_dim=8, spectral_norm=True, random_state=0
+    )
+    sampler.fit_resample(images, y)
+    layers = [
+        m
+        for m in sampler.discriminator_.modules()
+        if isinstance(m, (torch.nn.Conv2d, torch.nn.Linear))
+    ]
+    assert layers
+    for layer in layers:
+        sigma = torch.linalg.matrix_norm(layer.weight.detach().flatten(1), ord=2).item()
+        # One power iteration per step estimates the top singular value from below.
+        assert 0.9 < sigma < 1.1, (layer, sigma)
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in sampler.discriminator_.modules())
+    restored = pickle.loads(pickle.dumps(sampler))
+    assert np.array_equal(
+        restored.generate([0, 1], random_state=0), sampler.generate([0, 1], random_state=0)
+    )
