@@ -173,6 +173,7 @@ class GAMOClassifier(ClassifierMixin, BaseEstimator):
         learning_rate=0.001,
         auto_steps=500,
         selection_judge=LOGISTIC_JUDGE,
+        generated_share=0.25,
     )
 )
 class GAMOSampler(BaseGANSampler):
@@ -361,7 +362,10 @@ class GAMOSampler(BaseGANSampler):
         random_state=None,
         verbose=False,
         callbacks=None,
-        generated_share=0.5,
+        # A quarter generated: on MNIST at IR 100 (seeds 0-4, one generator each drawn both
+        # ways) the held-out CNN ACSA was 0.817 with a quarter against 0.809 with half; GAMO's
+        # convex mixtures add less than real copies do not already give.
+        generated_share=0.25,
         selection="confidence",
         selection_candidates=4.0,
         selection_classifier=None,
