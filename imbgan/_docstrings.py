@@ -150,13 +150,13 @@ GAN_ATTRIBUTES = """sampling_strategy_ : dict
         ``image_shape`` and ``discrete_groups`` (the codes of each categorical column)."""
 
 
-SPECTRAL_NORM = """spectral_norm : bool, default=False
+SPECTRAL_NORM = """spectral_norm : bool, default={spectral_norm}
         Spectral normalisation of every convolution and linear layer of the discriminator
         (Miyato et al., 2018): each weight is divided by its largest singular value (one power
         iteration per training step), which bounds how fast the discriminator's output can
         change and steadies training on small data. The discriminator then has no batch
-        normalisation (as in Miyato et al.). Usually paired with ``loss="hinge"``. The papers
-        of this sampler do not use it."""
+        normalisation (as in Miyato et al.). Usually paired with ``loss="hinge"``. Not in this
+        sampler's paper."""
 
 
 NEAREST_NEIGHBOUR_JUDGE = (
@@ -181,6 +181,7 @@ def sampler_docs(auto_steps=800, **defaults):
     defaults.setdefault("near_copy_ratio", 0.1)
     defaults.setdefault("selection_judge", NEAREST_NEIGHBOUR_JUDGE)
     defaults.setdefault("generator_ema", "None")
+    defaults.setdefault("spectral_norm", "False")
     return {
         "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,
         "random_state": _random_state_docstring,
@@ -189,5 +190,5 @@ def sampler_docs(auto_steps=800, **defaults):
         "continuous_encoding": CONTINUOUS_ENCODING,
         "gan_parameters": GAN_PARAMETERS.format(**defaults),
         "gan_attributes": GAN_ATTRIBUTES,
-        "spectral_norm": SPECTRAL_NORM,
+        "spectral_norm": SPECTRAL_NORM.format(**defaults),
     }

@@ -34,7 +34,7 @@ def nearest_neighbour_selection_classifier():
 
 
 def logistic_selection_classifier():
-    """A class-balanced logistic regression judge (CA-GAN's and GAMO's default): quick to fit
+    """A class-balanced logistic regression judge (GAMO's default): quick to fit
     on a few thousand rows and calibrated enough to rank candidates by confidence."""
     return LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
 

@@ -3,8 +3,7 @@
 from imblearn.utils import Substitution
 from sklearn.utils._param_validation import StrOptions
 
-from .._docstrings import LOGISTIC_JUDGE, sampler_docs
-from .._selection import logistic_selection_classifier
+from .._docstrings import sampler_docs
 from ..base import BaseGANSampler
 from ..losses import fake_term, generator_term, real_term
 from ..nets import ConditionalGenerator, Discriminator, one_hot
@@ -17,7 +16,7 @@ from ._steps import MixedBatchMixin
         epochs='"auto"',
         batch_size=64,
         learning_rate=0.0002,
-        selection_judge=LOGISTIC_JUDGE,
+        spectral_norm=True,
     )
 )
 class CAGANSampler(MixedBatchMixin, BaseGANSampler):
@@ -48,9 +47,10 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
 
     {gan_parameters}
 
-    loss : {{"lsgan", "bce", "hinge"}}, default="lsgan"
-        The per-class adversarial loss ``f`` of eqs. 13-14 (``"hinge"``: the hinge loss of
-        Lim & Ye and Miyato et al., not in the paper).
+    loss : {{"lsgan", "bce", "hinge"}}, default="hinge"
+        The per-class adversarial loss ``f`` of eqs. 13-14. The paper used least squares
+        (``"lsgan"``); ``"hinge"`` (Lim & Ye; Miyato et al.), with ``spectral_norm=True``,
+        measured better on MNIST (see the User Guide).
 
     mixed_batch : bool, default=True
         Pass real and generated samples through the discriminator in one batch (section 4);
@@ -93,10 +93,6 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
     """
 
     _network_attributes = ("generator_", "discriminator_")
-    # Measured on MNIST at IR 100 (seeds 0-2, same generator drawn with each judge): the
-    # logistic judge 0.804, the engine's 1-NN judge 0.805 held-out CNN ACSA, level; CA-GAN
-    # keeps the judge its recorded benchmarks were run with.
-    _default_selection_classifier = staticmethod(logistic_selection_classifier)
 
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
@@ -118,7 +114,11 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
         epochs="auto",
         batch_size=64,
         learning_rate=2e-4,
-        loss="lsgan",
+        # Hinge loss and spectral normalisation: on MNIST at IR 100 (seeds 0-2, logistic
+        # judge) the held-out CNN ACSA rose from 0.804 (least squares, batch-normalised
+        # discriminator) to 0.824, and the share of generated digits recognised from 0.49 to
+        # 0.85; with them the engine's 1-NN judge did better still (0.828), so CA-GAN now uses it.
+        loss="hinge",
         mixed_batch=True,
         device="auto",
         random_state=None,
@@ -130,7 +130,7 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
         selection_classifier=None,
         near_copy_ratio=0.1,
         generator_ema=None,
-        spectral_norm=False,
+        spectral_norm=True,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
