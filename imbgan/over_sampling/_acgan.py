@@ -2,8 +2,11 @@
 
 from numbers import Real
 
+import numpy as np
+import torch
 from imblearn.utils import Substitution
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
 from torch.nn import functional as F
 
 from .._docstrings import sampler_docs
@@ -58,6 +61,12 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
     fake_classification : bool, default=False
         Also train the discriminator's classifier on generated samples (original AC-GAN).
 
+    class_weight : {{"balanced"}} or None, default=None
+        Weights of the classes in the discriminator's classification loss on real rows.
+        ``"balanced"`` weighs each class inversely to its count (scikit-learn's
+        ``compute_class_weight``), so that the classifier, whose gradients teach the generator
+        the classes, learns the rare classes as well as the common ones. Not in the papers.
+
     mixed_batch : bool, default=True
         Pass real and generated samples through the discriminator in one batch (Cho & Yoon,
         section 4); matters for images, whose discriminator uses batch normalisation.
@@ -110,8 +119,11 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         "spectral_norm": ["boolean"],
         "classification_weight": [Interval(Real, 0, None, closed="left")],
         "fake_classification": ["boolean"],
+        "class_weight": [StrOptions({"balanced"}), None],
         "mixed_batch": ["boolean"],
     }
+
+    _training_only_attributes = ("_class_weights",)
 
     def __init__(
         self,
@@ -127,6 +139,7 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         loss="lsgan",
         classification_weight=1.0,
         fake_classification=False,
+        class_weight=None,
         mixed_batch=True,
         device="auto",
         random_state=None,
@@ -151,6 +164,7 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         self.loss = loss
         self.classification_weight = classification_weight
         self.fake_classification = fake_classification
+        self.class_weight = class_weight
         self.mixed_batch = mixed_batch
         self.device = device
         self.random_state = random_state
@@ -172,6 +186,15 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
             batch_norm=not self.spectral_norm,
             spectral_norm=self.spectral_norm,
         )
+        self._class_weights = None
+        if self.class_weight is not None:
+            present = labels.cpu().numpy()
+            weights = np.ones(spec.n_classes)
+            classes = np.unique(present)
+            weights[classes] = compute_class_weight(self.class_weight, classes=classes, y=present)
+            self._class_weights = torch.as_tensor(
+                weights, dtype=torch.float32, device=labels.device
+            )
         return {"generator": self.generator_, "discriminator": self.discriminator_}
 
     def _train_step(self, real, labels):
@@ -185,7 +208,7 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         d_loss = (
             real_term(self.loss, real_out["adversarial"]).mean()
             + fake_term(self.loss, fake_out["adversarial"]).mean()
-            + weight * F.cross_entropy(real_out["classes"], labels)
+            + weight * F.cross_entropy(real_out["classes"], labels, weight=self._class_weights)
         )
         if self.fake_classification:
             d_loss = d_loss + weight * F.cross_entropy(fake_out["classes"], fake_labels)

@@ -122,3 +122,17 @@ def test_spectral_norm_bounds_every_discriminator_layer(tiny_images, sampler_cla
     assert np.array_equal(
         restored.generate([0, 1], random_state=0), sampler.generate([0, 1], random_state=0)
     )
+
+
+def test_acgan_class_weight_balances_the_real_classification_loss(tiny_images):
+    """class_weight="balanced" changes training (the rare class weighs more in the classifier's
+    loss), is dropped after training, and an unknown value is refused by name."""
+    images, y = tiny_images
+    params = dict(epochs=2, batch_size=16, latent_dim=8, selection=None, random_state=0)
+    plain = ACGANSampler(**params).fit_resample(images, y)[0]
+    weighted_sampler = ACGANSampler(class_weight="balanced", **params)
+    weighted = weighted_sampler.fit_resample(images, y)[0]
+    assert not np.array_equal(plain, weighted)
+    assert "_class_weights" not in vars(weighted_sampler)
+    with pytest.raises(ValueError, match="class_weight"):
+        ACGANSampler(class_weight="inverse", **params).fit_resample(images, y)
