@@ -300,8 +300,9 @@ class Discriminator(nn.Module):
     spectral_norm : bool
         Divide the weight of every convolution and linear layer by its largest singular value
         (Miyato et al., 2018, one power iteration per training forward pass), which bounds the
-        discriminator's Lipschitz constant. The engine bakes the normalised weights in after
-        training (:func:`imbgan._torch.bake_parametrizations`).
+        discriminator's Lipschitz constant; it replaces batch normalisation, which is then off
+        whatever ``batch_norm`` says (as in Miyato et al.). The engine bakes the normalised
+        weights in after training (:func:`imbgan._torch.bake_parametrizations`).
     """
 
     def __init__(
@@ -316,6 +317,7 @@ class Discriminator(nn.Module):
         super().__init__()
         self.conditioning = conditioning
         self.n_classes = spec.n_classes
+        batch_norm = batch_norm and not spectral_norm
         extra = spec.n_classes if conditioning == "input" else 0
         self.trunk = build_trunk(spec, extra_inputs=extra, batch_norm=batch_norm)
         width = self.trunk.out_features

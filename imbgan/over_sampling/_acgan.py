@@ -183,7 +183,6 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         self.discriminator_ = Discriminator(
             spec,
             {"adversarial": 1, "classes": spec.n_classes},
-            batch_norm=not self.spectral_norm,
             spectral_norm=self.spectral_norm,
         )
         self._class_weights = None

@@ -159,7 +159,6 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
         self.discriminator_ = Discriminator(
             spec,
             {"classes": spec.n_classes},
-            batch_norm=not self.spectral_norm,
             spectral_norm=self.spectral_norm,
         )
         return {"generator": self.generator_, "discriminator": self.discriminator_}

@@ -197,7 +197,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
             spec,
             {"adversarial": 1},
             conditioning=self.conditioning,
-            batch_norm=self.loss != "wgan-gp" and not self.spectral_norm,
+            batch_norm=self.loss != "wgan-gp",
             minibatch_discrimination=self.minibatch_discrimination,
             spectral_norm=self.spectral_norm,
         )
