@@ -2,11 +2,9 @@
 
 from numbers import Real
 
-import numpy as np
 import torch
 from imblearn.utils import Substitution
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.class_weight import compute_class_weight
 from torch.nn import functional as F
 
 from .._docstrings import sampler_docs
@@ -63,9 +61,10 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
 
     class_weight : {{"balanced"}} or None, default=None
         Weights of the classes in the discriminator's classification loss on real rows.
-        ``"balanced"`` weighs each class inversely to its count (scikit-learn's
-        ``compute_class_weight``), so that the classifier, whose gradients teach the generator
-        the classes, learns the rare classes as well as the common ones. Not in the papers.
+        ``"balanced"`` weighs each class inversely to its count, ``n_samples / (n_classes *
+        count)`` as scikit-learn's ``class_weight="balanced"``, so that the classifier, whose
+        gradients teach the generator the classes, learns the rare classes as well as the
+        common ones. Not in the papers.
 
     mixed_batch : bool, default=True
         Pass real and generated samples through the discriminator in one batch (Cho & Yoon,
@@ -186,13 +185,12 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
             spectral_norm=self.spectral_norm,
         )
         self._class_weights = None
-        if self.class_weight is not None:
-            present = labels.cpu().numpy()
-            weights = np.ones(spec.n_classes)
-            classes = np.unique(present)
-            weights[classes] = compute_class_weight(self.class_weight, classes=classes, y=present)
+        if self.class_weight == "balanced":
+            # The engine's class counts, already on the host: no copy of the labels back from
+            # the device.
+            counts = self.class_counts_
             self._class_weights = torch.as_tensor(
-                weights, dtype=torch.float32, device=labels.device
+                counts.sum() / (len(counts) * counts), dtype=torch.float32, device=labels.device
             )
         return {"generator": self.generator_, "discriminator": self.discriminator_}
 

@@ -54,7 +54,8 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
 
     mixed_batch : bool, default=True
         Pass real and generated samples through the discriminator in one batch (section 4);
-        matters for images, whose discriminator uses batch normalisation.
+        matters only for an image discriminator with batch normalisation, that is with
+        ``spectral_norm=False``.
 
     {spectral_norm}
 

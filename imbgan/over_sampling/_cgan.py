@@ -58,7 +58,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
 
     label_smoothing : float, default=0.0
         One-sided label smoothing: the discriminator's target for real samples becomes
-        ``1 - label_smoothing`` (``"bce"`` and ``"lsgan"``).
+        ``1 - label_smoothing`` (``"bce"``, ``"lsgan"``; for ``"hinge"`` the real margin).
 
     minibatch_discrimination : bool, default=False
         Add a minibatch-discrimination layer to the discriminator against mode collapse.

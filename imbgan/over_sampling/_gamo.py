@@ -364,7 +364,7 @@ class GAMOSampler(BaseGANSampler):
         callbacks=None,
         # A quarter generated: on MNIST at IR 100 (seeds 0-4, one generator each drawn both
         # ways) the held-out CNN ACSA was 0.817 with a quarter against 0.809 with half; GAMO's
-        # convex mixtures add less than real copies do not already give.
+        # convex mixtures of real rows add little that copies of those rows do not.
         generated_share=0.25,
         selection="confidence",
         selection_candidates=4.0,
