@@ -159,6 +159,17 @@ SPECTRAL_NORM = """spectral_norm : bool, default={spectral_norm}
         sampler's paper."""
 
 
+DIFF_AUGMENT = """diff_augment : str or None, default={diff_augment}
+        Differentiable augmentation (Zhao et al., "Differentiable Augmentation for
+        Data-Efficient GAN Training", NeurIPS 2020): every image the discriminator sees while
+        training, real and generated, in the discriminator's and the generator's steps, is
+        randomly transformed, so that the discriminator cannot memorise a small training set
+        (a rare class of a few images is one) while the generator still learns untransformed
+        images. A comma-separated subset of ``"color"``, ``"translation"`` and ``"cutout"``
+        (``"translation,cutout"`` is the paper's choice for small data); images only. Not in
+        this sampler's paper."""
+
+
 NEAREST_NEIGHBOUR_JUDGE = (
     "a 1-nearest-neighbour classifier: a candidate is kept when its nearest real row is of its "
     "intended class (on MNIST at IR 100 it kept rows that helped a CNN downstream more than a "
@@ -182,6 +193,7 @@ def sampler_docs(auto_steps=800, **defaults):
     defaults.setdefault("selection_judge", NEAREST_NEIGHBOUR_JUDGE)
     defaults.setdefault("generator_ema", "None")
     defaults.setdefault("spectral_norm", "False")
+    defaults.setdefault("diff_augment", "None")
     return {
         "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,
         "random_state": _random_state_docstring,
@@ -191,4 +203,5 @@ def sampler_docs(auto_steps=800, **defaults):
         "gan_parameters": GAN_PARAMETERS.format(**defaults),
         "gan_attributes": GAN_ATTRIBUTES,
         "spectral_norm": SPECTRAL_NORM.format(**defaults),
+        "diff_augment": DIFF_AUGMENT.format(**defaults),
     }

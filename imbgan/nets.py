@@ -214,6 +214,90 @@ class MLPTrunk(nn.Module):
         return self.body(rows)
 
 
+#: The policies of ``diff_augment`` (Zhao et al., 2020): the paper's single transformations
+#: and the combinations it recommends, applied in this order.
+DIFF_AUGMENT_POLICIES = ("color", "translation", "cutout")
+
+
+class DifferentiableAugment(nn.Module):
+    """Random, differentiable transformations of a batch of images (Zhao et al., 2020).
+
+    "Differentiable Augmentation for Data-Efficient GAN Training" transforms *every* image the
+    discriminator sees, real and generated, in the discriminator's and the generator's steps
+    alike, so that the discriminator cannot memorise a small training set and the generator
+    still learns the untransformed distribution (the transformations are differentiable, so
+    its gradients pass through them). Each image gets its own random draw, from torch's global
+    generator (seeded by the engine).
+
+    Parameters
+    ----------
+    policy : str
+        Comma-separated transformations among ``"color"`` (brightness shift in [-0.5, 0.5],
+        then for 3 channels saturation scaled by [0, 2], then contrast scaled by [0.5, 1.5],
+        on the [-1, 1] pixel scale), ``"translation"`` (an integer shift of up to 1/8 of the
+        height and width, the border pixels repeated into the vacated edge) and ``"cutout"``
+        (a square of half the height and width set to 0, the middle of the pixel range).
+    """
+
+    def __init__(self, policy):
+        super().__init__()
+        names = [name.strip() for name in policy.split(",") if name.strip()]
+        unknown = sorted(set(names) - set(DIFF_AUGMENT_POLICIES))
+        if unknown or not names:
+            raise ValueError(
+                f"diff_augment={policy!r} names no known transformation ({unknown or 'none'}); "
+                f"use a comma-separated subset of {', '.join(DIFF_AUGMENT_POLICIES)}, for "
+                f'example "translation,cutout", or None.'
+            )
+        self.policy = tuple(name for name in DIFF_AUGMENT_POLICIES if name in names)
+
+    def forward(self, images):
+        for name in self.policy:
+            images = getattr(self, f"_{name}")(images)
+        return images
+
+    @staticmethod
+    def _uniform(images, low, high):
+        """One value per image in [low, high), shaped to broadcast over (C, H, W)."""
+        draw = torch.rand(images.shape[0], 1, 1, 1, device=images.device, dtype=images.dtype)
+        return low + (high - low) * draw
+
+    def _color(self, images):
+        images = images + self._uniform(images, -0.5, 0.5)
+        if images.shape[1] == 3:
+            grey = images.mean(dim=1, keepdim=True)
+            images = grey + (images - grey) * self._uniform(images, 0.0, 2.0)
+        mean = images.mean(dim=(1, 2, 3), keepdim=True)
+        return mean + (images - mean) * self._uniform(images, 0.5, 1.5)
+
+    @staticmethod
+    def _translation(images, ratio=0.125):
+        n, _, height, width = images.shape
+        shift_h, shift_w = max(1, round(height * ratio)), max(1, round(width * ratio))
+        padded = F.pad(images, (shift_w, shift_w, shift_h, shift_h), mode="replicate")
+        device = images.device
+        top = torch.randint(0, 2 * shift_h + 1, (n, 1, 1), device=device)
+        left = torch.randint(0, 2 * shift_w + 1, (n, 1, 1), device=device)
+        rows = torch.arange(height, device=device)[None, :, None] + top
+        cols = torch.arange(width, device=device)[None, None, :] + left
+        batch = torch.arange(n, device=device)[:, None, None]
+        # Advanced indexing picks each image's own window: (n, H, W, C), back to (n, C, H, W).
+        return padded.permute(0, 2, 3, 1)[batch, rows, cols].permute(0, 3, 1, 2)
+
+    @staticmethod
+    def _cutout(images, ratio=0.5):
+        n, _, height, width = images.shape
+        size_h, size_w = max(1, round(height * ratio)), max(1, round(width * ratio))
+        device = images.device
+        # The square's top-left corner, so that it may hang over any edge by up to half its size.
+        top = torch.randint(0, height + 1, (n, 1, 1), device=device) - size_h // 2
+        left = torch.randint(0, width + 1, (n, 1, 1), device=device) - size_w // 2
+        rows = torch.arange(height, device=device)[None, :, None]
+        cols = torch.arange(width, device=device)[None, None, :]
+        inside = (rows >= top) & (rows < top + size_h) & (cols >= left) & (cols < left + size_w)
+        return images * (~inside).unsqueeze(1).to(images.dtype)
+
+
 class ConvTrunk(nn.Module):
     """DCGAN discriminator trunk: k x [Conv 4x4 stride 2, (BatchNorm), LeakyReLU(0.2)] -> flatten.
 
@@ -221,9 +305,19 @@ class ConvTrunk(nn.Module):
     "label as extra input channels" option of Garrido et al., needed for a WGAN critic).
     """
 
-    def __init__(self, image_shape, extra_inputs=0, batch_norm=True, base_width=32, max_width=256):
+    def __init__(
+        self,
+        image_shape,
+        extra_inputs=0,
+        batch_norm=True,
+        base_width=32,
+        max_width=256,
+        augment=None,
+    ):
         super().__init__()
         check_conv_image_size(image_shape)
+        # Only while training: a discriminator judges untransformed images once trained.
+        self.augment = None if augment is None else DifferentiableAugment(augment)
         channels, height, width = image_shape
         self.image_shape = tuple(image_shape)
         layers, width_in = [], channels + extra_inputs
@@ -241,6 +335,8 @@ class ConvTrunk(nn.Module):
 
     def forward(self, rows, extra=None):
         images = rows.view(-1, *self.image_shape)
+        if self.augment is not None and self.training:
+            images = self.augment(images)
         if extra is not None:
             planes = extra[:, :, None, None].expand(-1, -1, *self.image_shape[1:])
             images = torch.cat([images, planes], dim=1)
@@ -264,10 +360,18 @@ class MinibatchDiscrimination(nn.Module):
         return torch.cat([features, closeness], dim=1)
 
 
-def build_trunk(spec, extra_inputs=0, batch_norm=True):
-    """The discriminator / encoder feature extractor for ``spec``."""
+def build_trunk(spec, extra_inputs=0, batch_norm=True, augment=None):
+    """The discriminator / encoder feature extractor for ``spec``; ``augment`` (a
+    :class:`DifferentiableAugment` policy) applies to images only."""
     if spec.is_image:
-        return ConvTrunk(spec.image_shape, extra_inputs=extra_inputs, batch_norm=batch_norm)
+        return ConvTrunk(
+            spec.image_shape, extra_inputs=extra_inputs, batch_norm=batch_norm, augment=augment
+        )
+    if augment is not None:
+        raise ValueError(
+            f"diff_augment={augment!r} transforms images, but these rows are a table; pass "
+            "image_shape for images, or set diff_augment=None."
+        )
     return MLPTrunk(spec.n_features, extra_inputs=extra_inputs)
 
 
@@ -303,6 +407,9 @@ class Discriminator(nn.Module):
         discriminator's Lipschitz constant; it replaces batch normalisation, which is then off
         whatever ``batch_norm`` says (as in Miyato et al.). The engine bakes the normalised
         weights in after training (:func:`imbgan._torch.bake_parametrizations`).
+    augment : str or None
+        A :class:`DifferentiableAugment` policy applied to every image the discriminator sees
+        while training (images only).
     """
 
     def __init__(
@@ -313,13 +420,14 @@ class Discriminator(nn.Module):
         batch_norm=True,
         minibatch_discrimination=False,
         spectral_norm=False,
+        augment=None,
     ):
         super().__init__()
         self.conditioning = conditioning
         self.n_classes = spec.n_classes
         batch_norm = batch_norm and not spectral_norm
         extra = spec.n_classes if conditioning == "input" else 0
-        self.trunk = build_trunk(spec, extra_inputs=extra, batch_norm=batch_norm)
+        self.trunk = build_trunk(spec, extra_inputs=extra, batch_norm=batch_norm, augment=augment)
         width = self.trunk.out_features
         self.minibatch = None
         if minibatch_discrimination:

@@ -72,6 +72,8 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
 
     {spectral_norm}
 
+    {diff_augment}
+
     {random_state}
 
     Attributes
@@ -116,6 +118,7 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         "continuous_encoding": [StrOptions({"min-max", "mode-specific"})],
         "loss": [StrOptions({"lsgan", "bce", "hinge"})],
         "spectral_norm": ["boolean"],
+        "diff_augment": [str, None],
         "classification_weight": [Interval(Real, 0, None, closed="left")],
         "fake_classification": ["boolean"],
         "class_weight": [StrOptions({"balanced"}), None],
@@ -151,6 +154,7 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         near_copy_ratio=0.1,
         generator_ema=None,
         spectral_norm=False,
+        diff_augment=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -176,6 +180,7 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         self.near_copy_ratio = near_copy_ratio
         self.generator_ema = generator_ema
         self.spectral_norm = spectral_norm
+        self.diff_augment = diff_augment
 
     def _build_networks(self, spec, data, labels):
         self.generator_ = ConditionalGenerator(spec, self.latent_dim)
@@ -183,6 +188,7 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
             spec,
             {"adversarial": 1, "classes": spec.n_classes},
             spectral_norm=self.spectral_norm,
+            augment=self.diff_augment,
         )
         self._class_weights = None
         if self.class_weight == "balanced":

@@ -145,6 +145,8 @@ class BAGANSampler(AutoencoderPretrainingMixin, BaseGANSampler):
         :class:`~sklearn.covariance.LedoitWolf` or :class:`~sklearn.covariance.OAS`). A class
         with a single sample uses the pooled within-class covariance.
 
+    {diff_augment}
+
     {random_state}
 
     Attributes
@@ -210,6 +212,7 @@ class BAGANSampler(AutoencoderPretrainingMixin, BaseGANSampler):
 
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
+        "diff_augment": [str, None],
         "categorical_features": ["array-like", None],
         "continuous_encoding": [StrOptions({"min-max", "mode-specific"})],
         "autoencoder_epochs": [Interval(Integral, 1, None, closed="left"), None],
@@ -239,6 +242,7 @@ class BAGANSampler(AutoencoderPretrainingMixin, BaseGANSampler):
         selection_classifier=None,
         near_copy_ratio=0.1,
         generator_ema=None,
+        diff_augment=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -260,6 +264,7 @@ class BAGANSampler(AutoencoderPretrainingMixin, BaseGANSampler):
         self.selection_classifier = selection_classifier
         self.near_copy_ratio = near_copy_ratio
         self.generator_ema = generator_ema
+        self.diff_augment = diff_augment
 
     def _build_networks(self, spec, data, labels):
         # No batch normalisation in the encoder / discriminator trunk, as in the authors' code:
@@ -267,7 +272,9 @@ class BAGANSampler(AutoencoderPretrainingMixin, BaseGANSampler):
         # statistics would differ from the mostly real batches of the discriminator step.
         self.encoder_ = LatentEncoder(spec, self.latent_dim, batch_norm=False)
         self.generator_ = build_generator(spec, self.latent_dim)
-        self.discriminator_ = Discriminator(spec, {"classes": spec.n_classes + 1}, batch_norm=False)
+        self.discriminator_ = Discriminator(
+            spec, {"classes": spec.n_classes + 1}, batch_norm=False, augment=self.diff_augment
+        )
         return {
             "autoencoder": Autoencoder(self.encoder_, self.generator_),
             "generator": self.generator_,

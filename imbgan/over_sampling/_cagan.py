@@ -59,6 +59,8 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
 
     {spectral_norm}
 
+    {diff_augment}
+
     {random_state}
 
     Attributes
@@ -101,6 +103,7 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
         "continuous_encoding": [StrOptions({"min-max", "mode-specific"})],
         "loss": [StrOptions({"lsgan", "bce", "hinge"})],
         "spectral_norm": ["boolean"],
+        "diff_augment": [str, None],
         "mixed_batch": ["boolean"],
     }
 
@@ -132,6 +135,7 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
         near_copy_ratio=0.1,
         generator_ema=None,
         spectral_norm=True,
+        diff_augment=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -154,6 +158,7 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
         self.near_copy_ratio = near_copy_ratio
         self.generator_ema = generator_ema
         self.spectral_norm = spectral_norm
+        self.diff_augment = diff_augment
 
     def _build_networks(self, spec, data, labels):
         self.generator_ = ConditionalGenerator(spec, self.latent_dim)
@@ -161,6 +166,7 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
             spec,
             {"classes": spec.n_classes},
             spectral_norm=self.spectral_norm,
+            augment=self.diff_augment,
         )
         return {"generator": self.generator_, "discriminator": self.discriminator_}
 

@@ -72,6 +72,8 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
 
     {spectral_norm}
 
+    {diff_augment}
+
     {random_state}
 
     Attributes
@@ -117,6 +119,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
         "continuous_encoding": [StrOptions({"min-max", "mode-specific"})],
         "loss": [StrOptions({"lsgan", "bce", "hinge", "wgan-gp"})],
         "spectral_norm": ["boolean"],
+        "diff_augment": [str, None],
         "conditioning": [StrOptions({"input", "features", "projection"})],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
         "minibatch_discrimination": ["boolean"],
@@ -152,6 +155,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
         near_copy_ratio=0.1,
         generator_ema=None,
         spectral_norm=False,
+        diff_augment=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
@@ -178,6 +182,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
         self.near_copy_ratio = near_copy_ratio
         self.generator_ema = generator_ema
         self.spectral_norm = spectral_norm
+        self.diff_augment = diff_augment
 
     @property
     def _adam_betas(self):
@@ -200,6 +205,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
             batch_norm=self.loss != "wgan-gp",
             minibatch_discrimination=self.minibatch_discrimination,
             spectral_norm=self.spectral_norm,
+            augment=self.diff_augment,
         )
         self._critic_steps = self.n_critic or (5 if self.loss == "wgan-gp" else 1)
         return {"generator": self.generator_, "discriminator": self.discriminator_}
