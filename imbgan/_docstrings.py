@@ -166,8 +166,9 @@ DIFF_AUGMENT = """diff_augment : str or None, default={diff_augment}
         randomly transformed, so that the discriminator cannot memorise a small training set
         (a rare class of a few images is one) while the generator still learns untransformed
         images. A comma-separated subset of ``"color"``, ``"translation"`` and ``"cutout"``
-        (``"translation,cutout"`` is the paper's choice for small data); images only. Not in
-        this sampler's paper."""
+        (``"translation,cutout"`` is the paper's choice for small data), for images only;
+        ``"auto"`` is ``"translation"`` for images and nothing for tables; None trains without
+        it. Not in this sampler's paper."""
 
 
 NEAREST_NEIGHBOUR_JUDGE = (

@@ -14,7 +14,15 @@ from ..nets import ConditionalGenerator, Discriminator
 from ._steps import MixedBatchMixin
 
 
-@Substitution(**sampler_docs(latent_dim=64, epochs='"auto"', batch_size=64, learning_rate=0.0002))
+@Substitution(
+    **sampler_docs(
+        latent_dim=64,
+        epochs='"auto"',
+        batch_size=64,
+        learning_rate=0.0002,
+        diff_augment='"auto"',
+    )
+)
 class ACGANSampler(MixedBatchMixin, BaseGANSampler):
     """Oversample with an auxiliary classifier GAN (AC-GAN).
 
@@ -154,7 +162,7 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         near_copy_ratio=0.1,
         generator_ema=None,
         spectral_norm=False,
-        diff_augment=None,
+        diff_augment="auto",
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
