@@ -278,15 +278,21 @@ class DifferentiableAugment(nn.Module):
     def _translation(images, ratio=0.125):
         n, _, height, width = images.shape
         shift_h, shift_w = max(1, round(height * ratio)), max(1, round(width * ratio))
-        padded = F.pad(images, (shift_w, shift_w, shift_h, shift_h), mode="replicate")
         device = images.device
-        top = torch.randint(0, 2 * shift_h + 1, (n, 1, 1), device=device)
-        left = torch.randint(0, 2 * shift_w + 1, (n, 1, 1), device=device)
-        rows = torch.arange(height, device=device)[None, :, None] + top
-        cols = torch.arange(width, device=device)[None, None, :] + left
-        batch = torch.arange(n, device=device)[:, None, None]
-        # Advanced indexing picks each image's own window: (n, H, W, C), back to (n, C, H, W).
-        return padded.permute(0, 2, 3, 1)[batch, rows, cols].permute(0, 3, 1, 2)
+        top = torch.randint(0, 2 * shift_h + 1, (n, 1), device=device)
+        left = torch.randint(0, 2 * shift_w + 1, (n, 1), device=device)
+
+        def selection(size, shift, offset):
+            """Per image, a one-hot (size, size) matrix picking the source of each pixel row (or
+            column): shifted by ``offset - shift``, the border repeated where it runs out."""
+            positions = torch.arange(size, device=device)[None, :]
+            return F.one_hot((positions + offset - shift).clamp(0, size - 1), size)
+
+        # Shifting by products with one-hot matrices, not by indexing or padding: their
+        # gradients are deterministic on CUDA too, and exact (one product term per pixel).
+        rows = selection(height, shift_h, top).to(images.dtype)[:, None]
+        cols = selection(width, shift_w, left).to(images.dtype)[:, None]
+        return rows @ images @ cols.transpose(-1, -2)
 
     @staticmethod
     def _cutout(images, ratio=0.5):
