@@ -248,10 +248,11 @@ class DifferentiableAugment(nn.Module):
         names = [name.strip() for name in policy.split(",") if name.strip()]
         unknown = sorted(set(names) - set(DIFF_AUGMENT_POLICIES))
         if unknown or not names:
+            problem = f"unknown transformations {unknown}" if unknown else "no transformation"
             raise ValueError(
-                f"diff_augment={policy!r} names no known transformation ({unknown or 'none'}); "
-                f"use a comma-separated subset of {', '.join(DIFF_AUGMENT_POLICIES)}, for "
-                f'example "translation,cutout", or None.'
+                f"diff_augment={policy!r} names {problem}; use a comma-separated subset of "
+                f'{", ".join(DIFF_AUGMENT_POLICIES)}, for example "translation,cutout", '
+                "or None."
             )
         self.policy = tuple(name for name in DIFF_AUGMENT_POLICIES if name in names)
 
