@@ -58,9 +58,14 @@ def test_a_dask_local_cluster_gives_the_local_results():
 
 _SLEEPY_RUN = textwrap.dedent(
     """
-    import os, sys, time
+    import os, signal, sys, time
     from pathlib import Path
     from imbgan.benchmark import BenchmarkConfig, SamplerSpec, run_benchmark
+
+    # A non-interactive shell starts background jobs with SIGINT ignored, and the ignoring is
+    # inherited: Python then never raises KeyboardInterrupt. Restore Ctrl-C's default so that
+    # the test does not depend on how the test run was launched.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     PIDS = Path(sys.argv[1])
 
