@@ -40,7 +40,10 @@ GAN_PARAMETERS = """latent_dim : int, default={latent_dim}
     epochs : int or "auto", default={epochs}
         Passes over the training data for adversarial training. ``"auto"`` makes enough passes
         for about {auto_steps} training steps (batches): a GAN needs a number of updates, and a
-        small data set reaches it only with more passes. The number used is ``n_epochs_``.
+        small data set reaches it only with more passes. With more than ten classes it makes
+        proportionally more steps ({auto_steps} times the classes over ten), so that each class
+        gets the updates one of ten would: every batch is shared between the classes. The
+        number used is ``n_epochs_``.
 
     batch_size : int, default={batch_size}
         Real samples per training step (batches are never smaller than this, so batch

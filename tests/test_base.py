@@ -20,6 +20,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validat
 
 from imbgan import CGANSampler, MirrorSampler, TrainingDivergedError
 from imbgan.base import deterministic_torch
+from imbgan.nets import DataSpec
 
 from ._samplers import FAST, FactoryRecorder, fast_gan_samplers, gan_sampler_classes
 
@@ -370,10 +371,28 @@ def test_mirror_sampler_needs_images(blobs):
 
 def test_auto_epochs_aim_at_a_number_of_training_steps():
     sampler = CGANSampler(epochs="auto", batch_size=16)
+    sampler.spec_ = DataSpec(n_features=2, n_classes=2)
     steps = sampler._auto_training_steps
     assert sampler._resolve_epochs(76) == -(-steps // 4)  # 4 batches per epoch
     assert sampler._resolve_epochs(10) == steps  # one batch per epoch
     assert CGANSampler(epochs=7)._resolve_epochs(76) == 7
+
+
+class FewStepsCGAN(CGANSampler):
+    _auto_training_steps = 6
+    _auto_reference_classes = 4
+
+
+@pytest.mark.parametrize("n_classes, expected_steps", [(2, 6), (4, 6), (8, 12), (10, 15)])
+def test_auto_epochs_grow_with_classes_beyond_the_reference(n_classes, expected_steps):
+    rng = np.random.RandomState(0)
+    y = np.repeat(np.arange(n_classes), 4)
+    y[0] = 1  # an imbalance, so that something is generated
+    X = rng.randn(len(y), 3) + y[:, None]
+    # One batch per epoch, so the epochs run are the steps.
+    sampler = FewStepsCGAN(epochs="auto", batch_size=len(y), random_state=0)
+    sampler.fit_resample(X, y)
+    assert sampler.n_epochs_ == expected_steps
 
 
 def test_fitted_sampler_records_the_epochs_it_ran(blobs):
