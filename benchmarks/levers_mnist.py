@@ -8,7 +8,11 @@ the comparison about the levers, not about the noise between two GAN fits.
 
 Each draw can also change parameters that act at drawing time (``--draw``): DeepSMOTE's
 ``latent_sampling`` or the judge of the selection (``selection_classifier``: ``default``, ``lr``
-for the engine's class-balanced logistic regression, ``knn1``, ``knn3``).
+for the engine's class-balanced logistic regression, ``knn1``, ``knn3``, ``nearest-row`` for a
+1-NN judge that ranks the accepted candidates by their distances to each class, most typical
+first, ``nearest-row-border`` for the same ranking reversed). ``match_intensities=True`` is a
+probe of this script, not a sampler parameter: it maps the pixel values of each class's
+generated rows onto the distribution of the pixel values of its real training rows.
 
 Besides the protocol's 50 test images per class, every resampled set is also scored on all
 rows of the file that are not training rows ("held-out", about 4,000 images: less noise), and
@@ -34,7 +38,7 @@ import numpy as np
 import torch
 from _cli import parse_assignments
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.neural_network import MLPClassifier
 
 import imbgan
@@ -76,12 +80,72 @@ class Unranked(ClassifierMixin, BaseEstimator):
         return np.eye(len(self.classes_))[decided]
 
 
+class NearestRowClassifier(ClassifierMixin, BaseEstimator):
+    """Nearest-neighbour classification with a graded confidence.
+
+    A row goes to the class of its nearest training row, as with
+    ``KNeighborsClassifier(n_neighbors=1)``, but its probability for class ``k`` is proportional
+    to ``1 / d_k``, the inverse of its distance to the nearest training row of class ``k``. A
+    1-NN classifier's probabilities are 0 or 1, so a selection that ranks by them keeps the
+    accepted candidates in generation order; these rank a candidate that lies well inside its
+    class above one on the border with another class.
+    """
+
+    def fit(self, X, y):
+        X = np.asarray(X, dtype=np.float32)
+        y = np.asarray(y)
+        self.classes_ = np.unique(y)
+        self.indexes_ = [NearestNeighbors(n_neighbors=1).fit(X[y == c]) for c in self.classes_]
+        return self
+
+    def class_distances(self, X):
+        """Distance from each row of ``X`` to the nearest training row of each class."""
+        X = np.asarray(X, dtype=np.float32)
+        return np.column_stack([index.kneighbors(X)[0][:, 0] for index in self.indexes_])
+
+    def predict_proba(self, X):
+        # The floor turns an exact copy of a training row into a (near) certain vote.
+        closeness = 1.0 / np.maximum(self.class_distances(X), 1e-12)
+        return closeness / closeness.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        return self.classes_[self.class_distances(X).argmin(axis=1)]
+
+
+class Borderline(ClassifierMixin, BaseEstimator):
+    """Accepts what ``estimator`` predicts but ranks the accepted rows the other way round: the
+    least confident (the nearest to another class) first. Probes whether the rows near the
+    class border teach the classifier more than the typical ones."""
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+
+    def fit(self, X, y):
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        self.classes_ = self.estimator_.classes_
+        return self
+
+    def predict_proba(self, X):
+        probabilities = self.estimator_.predict_proba(X)
+        decided = probabilities.argmax(axis=1)
+        confidence = probabilities.max(axis=1, keepdims=True)
+        n_classes = len(self.classes_)
+        # The decided class keeps the largest value (1 - c/2 >= 1/2 > (c/2) / (k - 1) for
+        # k > 2), which now falls as the judge's confidence c rises.
+        flipped = np.broadcast_to(confidence / 2 / max(n_classes - 1, 1), probabilities.shape)
+        flipped = flipped.copy()
+        flipped[np.arange(len(X)), decided] = 1 - confidence[:, 0] / 2
+        return flipped
+
+
 JUDGES = {
     "default": lambda: None,
     "lr": logistic_selection_classifier,
     "lr-unranked": lambda: Unranked(logistic_selection_classifier()),
     "knn1": nearest_neighbour_selection_classifier,
     "knn3": lambda: KNeighborsClassifier(3),
+    "nearest-row": NearestRowClassifier,
+    "nearest-row-border": lambda: Borderline(NearestRowClassifier()),
 }
 
 
@@ -91,6 +155,19 @@ def parse_draw(spec):
     if "selection_classifier" in params:
         params["selection_classifier"] = JUDGES[params["selection_classifier"]]()
     return params
+
+
+def match_intensities(X_new, y_new, generated, X_real, y_real, n_quantiles=1001):
+    """Probe: map the pixel values of each class's generated rows onto the distribution of
+    pixel values of its real rows (quantile matching, one monotone map per class)."""
+    X_new = X_new.copy()
+    levels = np.linspace(0, 1, n_quantiles)
+    for c in np.unique(y_new[generated]):
+        rows = generated & (y_new == c)
+        source = np.quantile(X_new[rows], levels)
+        target = np.quantile(X_real[y_real == c], levels)
+        X_new[rows] = np.interp(X_new[rows], source, target)
+    return X_new
 
 
 def rows_not_in(X, rows):
@@ -151,9 +228,15 @@ def main():
     runs = [(d, lever) for d, lever in runs if lever != "ros" or d == args.draw[0]]
     for draw, lever in runs:
         # Each draw starts from the fitted parameters, so one draw's settings never leak on.
-        sampler.set_params(**{**fitted_with, **parse_draw(draw), **LEVERS[lever]})
+        draw_params = parse_draw(draw)
+        matched = draw_params.pop("match_intensities", False)
+        sampler.set_params(**{**fitted_with, **draw_params, **LEVERS[lever]})
         rng = np.random.RandomState(args.seed)
         X_new = sampler._new_rows(X_train, y_index, new_index, rng).astype(np.float32)
+        if matched:
+            X_new = match_intensities(
+                X_new, sampler.classes_[new_index], sampler.copied_from_ < 0, X_train, y_train
+            ).astype(np.float32)
         X_res = np.vstack([X_train, X_new])
         y_new = sampler.classes_[new_index]
         y_res = np.concatenate([y_train, y_new])
