@@ -112,18 +112,10 @@ class NearestRowClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[self.class_distances(X).argmin(axis=1)]
 
 
-class Borderline(ClassifierMixin, BaseEstimator):
+class Borderline(Unranked):
     """Accepts what ``estimator`` predicts but ranks the accepted rows the other way round: the
     least confident (the nearest to another class) first. Probes whether the rows near the
     class border teach the classifier more than the typical ones."""
-
-    def __init__(self, estimator):
-        self.estimator = estimator
-
-    def fit(self, X, y):
-        self.estimator_ = clone(self.estimator).fit(X, y)
-        self.classes_ = self.estimator_.classes_
-        return self
 
     def predict_proba(self, X):
         probabilities = self.estimator_.predict_proba(X)
