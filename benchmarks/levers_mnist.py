@@ -124,8 +124,7 @@ class Borderline(Unranked):
         n_classes = len(self.classes_)
         # The decided class keeps the largest value (1 - c/2 >= 1/2 > (c/2) / (k - 1) for
         # k > 2), which now falls as the judge's confidence c rises.
-        flipped = np.broadcast_to(confidence / 2 / max(n_classes - 1, 1), probabilities.shape)
-        flipped = flipped.copy()
+        flipped = np.tile(confidence / 2 / max(n_classes - 1, 1), (1, n_classes))
         flipped[np.arange(len(X)), decided] = 1 - confidence[:, 0] / 2
         return flipped
 
@@ -225,14 +224,13 @@ def main():
         sampler.set_params(**{**fitted_with, **draw_params, **LEVERS[lever]})
         rng = np.random.RandomState(args.seed)
         X_new = sampler._new_rows(X_train, y_index, new_index, rng).astype(np.float32)
-        if matched:
-            X_new = match_intensities(
-                X_new, sampler.classes_[new_index], sampler.copied_from_ < 0, X_train, y_train
-            ).astype(np.float32)
-        X_res = np.vstack([X_train, X_new])
         y_new = sampler.classes_[new_index]
-        y_res = np.concatenate([y_train, y_new])
         generated = sampler.copied_from_ < 0
+        if matched:
+            X_new = match_intensities(X_new, y_new, generated, X_train, y_train)
+            X_new = X_new.astype(np.float32)
+        X_res = np.vstack([X_train, X_new])
+        y_res = np.concatenate([y_train, y_new])
         recognised = [
             np.mean(judge.predict(X_new[generated & (y_new == c)]) == c)
             for c in np.unique(y_new[generated])
