@@ -37,6 +37,13 @@ CONTINUOUS_ENCODING = """continuous_encoding : {"min-max", "mode-specific"}, def
 GAN_PARAMETERS = """latent_dim : int, default={latent_dim}
         Size of the generator's latent vector ``z``.
 
+    network_width : float > 0, default=1.0
+        Multiplies the channels of every convolution and the units of every hidden layer of
+        the networks (rounded, at least one); 1.0 builds the sizes the sampler's page states.
+        The arithmetic of a convolution grows with the square of the width, so 0.5 trains
+        images about three to four times faster per step and 2.0 about four times slower. See
+        the User Guide's tuning page for what it changed on MNIST.
+
     epochs : int or "auto", default={epochs}
         Passes over the training data for adversarial training. ``"auto"`` makes enough passes
         for about {auto_steps} training steps (batches): a GAN needs a number of updates, and a

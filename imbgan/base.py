@@ -336,6 +336,7 @@ class BaseGANSampler(BaseImbganSampler):
     _parameter_constraints: dict = {
         **BaseImbganSampler._parameter_constraints,
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        "network_width": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [Interval(Integral, 2, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), tuple, list],

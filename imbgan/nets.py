@@ -22,6 +22,14 @@ from torch.nn import functional as F
 
 LEAKY_SLOPE = 0.2
 
+#: Channels of the convolutional trunk's first stage and its cap, units of the tabular trunk's
+#: and generator's hidden layers, and channels of the convolutional generator's last stage, at
+#: ``network_width=1``.
+TRUNK_BASE_CHANNELS, TRUNK_MAX_CHANNELS = 32, 256
+TRUNK_HIDDEN = (256, 128)
+GENERATOR_HIDDEN = (128, 256)
+GENERATOR_BASE_CHANNELS = 32
+
 
 @dataclass(frozen=True)
 class DataSpec:
@@ -50,6 +58,11 @@ class DataSpec:
     @property
     def is_image(self):
         return self.image_shape is not None
+
+
+def scaled_width(units, width):
+    """``units`` times the ``network_width`` multiplier ``width``, rounded, at least 1."""
+    return max(1, round(units * width))
 
 
 def one_hot(labels, n_classes):
@@ -120,7 +133,7 @@ class MLPGenerator(nn.Module):
     gives it probability.
     """
 
-    def __init__(self, input_dim, n_features, hidden=(128, 256), discrete_groups=()):
+    def __init__(self, input_dim, n_features, hidden=GENERATOR_HIDDEN, discrete_groups=()):
         super().__init__()
         layers, width = [], input_dim
         for units in hidden:
@@ -161,7 +174,7 @@ class ConvGenerator(nn.Module):
     ReLU] -> crop to (H, W) -> Conv 3x3 -> tanh``; the channel count halves at each upsampling.
     """
 
-    def __init__(self, input_dim, image_shape, base_width=32):
+    def __init__(self, input_dim, image_shape, base_width=GENERATOR_BASE_CHANNELS):
         super().__init__()
         check_conv_image_size(image_shape)
         channels, height, width = image_shape
@@ -199,7 +212,7 @@ class ConvGenerator(nn.Module):
 class MLPTrunk(nn.Module):
     """Tabular feature extractor: ``(Linear, LeakyReLU)*``; ``extra_inputs`` are concatenated."""
 
-    def __init__(self, n_features, hidden=(256, 128), extra_inputs=0):
+    def __init__(self, n_features, hidden=TRUNK_HIDDEN, extra_inputs=0):
         super().__init__()
         layers, width = [], n_features + extra_inputs
         for units in hidden:
@@ -321,8 +334,8 @@ class ConvTrunk(nn.Module):
         image_shape,
         extra_inputs=0,
         batch_norm=True,
-        base_width=32,
-        max_width=256,
+        base_width=TRUNK_BASE_CHANNELS,
+        max_width=TRUNK_MAX_CHANNELS,
         augment=None,
     ):
         super().__init__()
@@ -371,29 +384,43 @@ class MinibatchDiscrimination(nn.Module):
         return torch.cat([features, closeness], dim=1)
 
 
-def build_trunk(spec, extra_inputs=0, batch_norm=True, augment=None):
+def build_trunk(spec, extra_inputs=0, batch_norm=True, augment=None, width=1.0):
     """The discriminator / encoder feature extractor for ``spec``; ``augment`` (a
     :class:`DifferentiableAugment` policy, or ``"auto"``: :data:`DIFF_AUGMENT_AUTO` for images,
-    none for tables) applies to images only."""
+    none for tables) applies to images only; ``width`` multiplies every layer's channels or
+    units."""
     if augment == "auto":
         augment = DIFF_AUGMENT_AUTO if spec.is_image else None
     if spec.is_image:
         return ConvTrunk(
-            spec.image_shape, extra_inputs=extra_inputs, batch_norm=batch_norm, augment=augment
+            spec.image_shape,
+            extra_inputs=extra_inputs,
+            batch_norm=batch_norm,
+            base_width=scaled_width(TRUNK_BASE_CHANNELS, width),
+            max_width=scaled_width(TRUNK_MAX_CHANNELS, width),
+            augment=augment,
         )
     if augment is not None:
         raise ValueError(
             f"diff_augment={augment!r} transforms images, but these rows are a table; pass "
             "image_shape for images, or set diff_augment=None."
         )
-    return MLPTrunk(spec.n_features, extra_inputs=extra_inputs)
+    hidden = tuple(scaled_width(units, width) for units in TRUNK_HIDDEN)
+    return MLPTrunk(spec.n_features, hidden=hidden, extra_inputs=extra_inputs)
 
 
-def build_generator(spec, input_dim):
-    """A generator from ``input_dim`` values (latent plus condition) to rows of ``spec``."""
+def build_generator(spec, input_dim, width=1.0, base_channels=GENERATOR_BASE_CHANNELS):
+    """A generator from ``input_dim`` values (latent plus condition) to rows of ``spec``;
+    ``width`` multiplies every layer's channels (``base_channels`` at the last stage of an
+    image generator) or units."""
     if spec.is_image:
-        return ConvGenerator(input_dim, spec.image_shape)
-    return MLPGenerator(input_dim, spec.n_features, discrete_groups=spec.discrete_groups)
+        return ConvGenerator(
+            input_dim, spec.image_shape, base_width=scaled_width(base_channels, width)
+        )
+    hidden = tuple(scaled_width(units, width) for units in GENERATOR_HIDDEN)
+    return MLPGenerator(
+        input_dim, spec.n_features, hidden=hidden, discrete_groups=spec.discrete_groups
+    )
 
 
 class Discriminator(nn.Module):
@@ -424,6 +451,8 @@ class Discriminator(nn.Module):
     augment : str or None
         A :class:`DifferentiableAugment` policy applied to every image the discriminator sees
         while training (images only).
+    width : float
+        Multiplies the channels or units of every layer (the ``network_width`` parameter).
     """
 
     def __init__(
@@ -435,13 +464,17 @@ class Discriminator(nn.Module):
         minibatch_discrimination=False,
         spectral_norm=False,
         augment=None,
+        width=1.0,
     ):
         super().__init__()
         self.conditioning = conditioning
         self.n_classes = spec.n_classes
         batch_norm = batch_norm and not spectral_norm
         extra = spec.n_classes if conditioning == "input" else 0
-        self.trunk = build_trunk(spec, extra_inputs=extra, batch_norm=batch_norm, augment=augment)
+        self.trunk = build_trunk(
+            spec, extra_inputs=extra, batch_norm=batch_norm, augment=augment, width=width
+        )
+        joint_units = scaled_width(256, width)
         width = self.trunk.out_features
         self.minibatch = None
         if minibatch_discrimination:
@@ -450,9 +483,9 @@ class Discriminator(nn.Module):
         self.joint = None
         if conditioning == "features":
             self.joint = nn.Sequential(
-                nn.Linear(width + spec.n_classes, 256), nn.LeakyReLU(LEAKY_SLOPE)
+                nn.Linear(width + spec.n_classes, joint_units), nn.LeakyReLU(LEAKY_SLOPE)
             )
-            width = 256
+            width = joint_units
         self.heads = nn.ModuleDict(
             {name: nn.Linear(width, size) for name, size in head_sizes.items()}
         )
@@ -486,10 +519,10 @@ class Discriminator(nn.Module):
 class ConditionalGenerator(nn.Module):
     """``G(z, c)``: the one-hot class concatenated to the latent vector (Mirza & Osindero)."""
 
-    def __init__(self, spec, latent_dim):
+    def __init__(self, spec, latent_dim, width=1.0):
         super().__init__()
         self.n_classes = spec.n_classes
-        self.body = build_generator(spec, latent_dim + spec.n_classes)
+        self.body = build_generator(spec, latent_dim + spec.n_classes, width=width)
 
     def forward(self, latent, labels):
         return self.body(torch.cat([latent, one_hot(labels, self.n_classes)], dim=1))
@@ -512,11 +545,13 @@ class LatentEncoder(nn.Module):
     output_activation : bool
         Follow the linear map with LeakyReLU(0.2) (BAGAN-GP's encoder) instead of leaving the code
         linear (BAGAN's encoder).
+    width : float
+        Multiplies the channels or units of every layer of the trunk.
     """
 
-    def __init__(self, spec, latent_dim, batch_norm=False, output_activation=False):
+    def __init__(self, spec, latent_dim, batch_norm=False, output_activation=False, width=1.0):
         super().__init__()
-        self.trunk = build_trunk(spec, batch_norm=batch_norm)
+        self.trunk = build_trunk(spec, batch_norm=batch_norm, width=width)
         layers = [nn.Linear(self.trunk.out_features, latent_dim)]
         if output_activation:
             layers.append(nn.LeakyReLU(LEAKY_SLOPE))

@@ -225,6 +225,45 @@ def test_conv_networks_fit_any_image_size(side):
     assert X_res.shape == (16, side, side)
 
 
+def _parameter_counts(sampler):
+    return {
+        name: sum(p.numel() for p in module.parameters())
+        for name, module in sampler._modules().items()
+    }
+
+
+@pytest.mark.parametrize("data", ["tiny_images", "blobs"])
+def test_network_width_scales_every_network(gan_sampler, data, request):
+    X, y = request.getfixturevalue(data)
+    counts = {}
+    for width in (0.5, 1.0, 2.0):
+        sampler = clone(gan_sampler).set_params(network_width=width)
+        X_res, y_res = sampler.fit_resample(X, y)
+        assert len(X_res) == len(X) + sum(sampler.sampling_strategy_.values())
+        counts[width] = _parameter_counts(sampler)
+    # Every trained network of every sampler gets narrower and wider with the multiplier
+    # (BAGAN's latent_sampler_ holds statistics only, no weights).
+    trained = [name for name, count in counts[1.0].items() if count > 0]
+    assert trained
+    for name in trained:
+        assert counts[0.5][name] < counts[1.0][name] < counts[2.0][name], name
+
+
+def test_network_width_keeps_at_least_one_channel(tiny_images):
+    X, y = tiny_images
+    sampler = CGANSampler(**FAST, network_width=0.001)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert np.isfinite(X_res.astype(float)).all()
+    convolutions = [m for m in sampler.generator_.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert min(m.in_channels for m in convolutions) == 1
+
+
+def test_network_width_must_be_positive(blobs):
+    X, y = blobs
+    with pytest.raises(ValueError, match="network_width"):
+        CGANSampler(**FAST, network_width=0).fit_resample(X, y)
+
+
 @pytest.mark.parametrize("shape", [(1, 1), (6, 1), (1, 9)])
 def test_images_too_small_for_conv_networks_are_rejected(shape):
     X = np.random.RandomState(0).uniform(size=(12, *shape))

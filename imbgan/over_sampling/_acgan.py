@@ -143,6 +143,7 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         categorical_features=None,
         continuous_encoding="min-max",
         latent_dim=64,
+        network_width=1.0,
         epochs="auto",
         batch_size=64,
         learning_rate=2e-4,
@@ -169,6 +170,7 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         self.categorical_features = categorical_features
         self.continuous_encoding = continuous_encoding
         self.latent_dim = latent_dim
+        self.network_width = network_width
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -191,12 +193,13 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         self.diff_augment = diff_augment
 
     def _build_networks(self, spec, data, labels):
-        self.generator_ = ConditionalGenerator(spec, self.latent_dim)
+        self.generator_ = ConditionalGenerator(spec, self.latent_dim, width=self.network_width)
         self.discriminator_ = Discriminator(
             spec,
             {"adversarial": 1, "classes": spec.n_classes},
             spectral_norm=self.spectral_norm,
             augment=self.diff_augment,
+            width=self.network_width,
         )
         self._class_weights = None
         if self.class_weight == "balanced":

@@ -227,6 +227,7 @@ class BAGANSampler(AutoencoderPretrainingMixin, BaseGANSampler):
         categorical_features=None,
         continuous_encoding="min-max",
         latent_dim=32,
+        network_width=1.0,
         epochs="auto",
         batch_size=64,
         learning_rate=2e-4,
@@ -249,6 +250,7 @@ class BAGANSampler(AutoencoderPretrainingMixin, BaseGANSampler):
         self.categorical_features = categorical_features
         self.continuous_encoding = continuous_encoding
         self.latent_dim = latent_dim
+        self.network_width = network_width
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -270,10 +272,15 @@ class BAGANSampler(AutoencoderPretrainingMixin, BaseGANSampler):
         # No batch normalisation in the encoder / discriminator trunk, as in the authors' code:
         # the generator step feeds the discriminator batches of fakes only, whose batch
         # statistics would differ from the mostly real batches of the discriminator step.
-        self.encoder_ = LatentEncoder(spec, self.latent_dim, batch_norm=False)
-        self.generator_ = build_generator(spec, self.latent_dim)
+        width = self.network_width
+        self.encoder_ = LatentEncoder(spec, self.latent_dim, batch_norm=False, width=width)
+        self.generator_ = build_generator(spec, self.latent_dim, width=width)
         self.discriminator_ = Discriminator(
-            spec, {"classes": spec.n_classes + 1}, batch_norm=False, augment=self.diff_augment
+            spec,
+            {"classes": spec.n_classes + 1},
+            batch_norm=False,
+            augment=self.diff_augment,
+            width=width,
         )
         return {
             "autoencoder": Autoencoder(self.encoder_, self.generator_),

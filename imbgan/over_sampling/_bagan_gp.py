@@ -14,7 +14,14 @@ from torch.nn import functional as F
 from .._docstrings import sampler_docs
 from ..base import BaseGANSampler
 from ..losses import gradient_penalty
-from ..nets import LEAKY_SLOPE, Autoencoder, LatentEncoder, build_generator, build_trunk
+from ..nets import (
+    LEAKY_SLOPE,
+    Autoencoder,
+    LatentEncoder,
+    build_generator,
+    build_trunk,
+    scaled_width,
+)
 from ._steps import AutoencoderPretrainingMixin, CriticStepsMixin
 
 
@@ -56,21 +63,25 @@ class EmbeddingCritic(nn.Module):
     augment : str or None
         A :class:`~imbgan.nets.DifferentiableAugment` policy for the images the critic sees
         while training.
+    width : float
+        Multiplies the channels or units of every layer, ``label_width`` and ``hidden``
+        included (the ``network_width`` parameter).
     """
 
-    def __init__(self, spec, label_width=128, hidden=512, augment=None):
+    def __init__(self, spec, label_width=128, hidden=512, augment=None, width=1.0):
         super().__init__()
-        self.trunk = build_trunk(spec, batch_norm=False, augment=augment)
-        width = self.trunk.out_features
+        self.trunk = build_trunk(spec, batch_norm=False, augment=augment, width=width)
+        label_width, hidden = scaled_width(label_width, width), scaled_width(hidden, width)
+        features = self.trunk.out_features
         self.label_path = nn.Sequential(
             nn.Embedding(spec.n_classes, label_width),
-            nn.Linear(label_width, width),
+            nn.Linear(label_width, features),
             nn.LeakyReLU(LEAKY_SLOPE),
         )
         # The authors stack Dense(512) and Dense(1) without an activation in between, which is
         # a single linear map; a LeakyReLU makes the hidden layer count.
         self.head = nn.Sequential(
-            nn.Linear(width, hidden), nn.LeakyReLU(LEAKY_SLOPE), nn.Linear(hidden, 1)
+            nn.Linear(features, hidden), nn.LeakyReLU(LEAKY_SLOPE), nn.Linear(hidden, 1)
         )
 
     def forward(self, rows, labels):
@@ -244,6 +255,7 @@ class BAGANGPSampler(AutoencoderPretrainingMixin, CriticStepsMixin, BaseGANSampl
         categorical_features=None,
         continuous_encoding="min-max",
         latent_dim=32,
+        network_width=1.0,
         epochs="auto",
         batch_size=64,
         learning_rate=1e-3,
@@ -268,6 +280,7 @@ class BAGANGPSampler(AutoencoderPretrainingMixin, CriticStepsMixin, BaseGANSampl
         self.categorical_features = categorical_features
         self.continuous_encoding = continuous_encoding
         self.latent_dim = latent_dim
+        self.network_width = network_width
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -288,12 +301,15 @@ class BAGANGPSampler(AutoencoderPretrainingMixin, CriticStepsMixin, BaseGANSampl
         self.diff_augment = diff_augment
 
     def _build_networks(self, spec, data, labels):
+        width = self.network_width
         self.encoder_ = LatentEncoder(
-            spec, self.latent_dim, batch_norm=False, output_activation=True
+            spec, self.latent_dim, batch_norm=False, output_activation=True, width=width
         )
         embedding = nn.Embedding(spec.n_classes, self.latent_dim)
-        self.generator_ = EmbeddingGenerator(embedding, build_generator(spec, self.latent_dim))
-        self.discriminator_ = EmbeddingCritic(spec, augment=self.diff_augment)
+        self.generator_ = EmbeddingGenerator(
+            embedding, build_generator(spec, self.latent_dim, width=width)
+        )
+        self.discriminator_ = EmbeddingCritic(spec, augment=self.diff_augment, width=width)
         return {
             # The autoencoder trains the encoder, the embedding and the decoder together.
             "autoencoder": Autoencoder(self.encoder_, self.generator_),

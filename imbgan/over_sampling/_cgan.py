@@ -135,6 +135,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
         categorical_features=None,
         continuous_encoding="min-max",
         latent_dim=64,
+        network_width=1.0,
         epochs="auto",
         batch_size=64,
         learning_rate=2e-4,
@@ -162,6 +163,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
         self.categorical_features = categorical_features
         self.continuous_encoding = continuous_encoding
         self.latent_dim = latent_dim
+        self.network_width = network_width
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -197,7 +199,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
                 "gradient penalty is defined per sample, and minibatch discrimination makes "
                 "each score depend on the whole batch. Use one or the other."
             )
-        self.generator_ = ConditionalGenerator(spec, self.latent_dim)
+        self.generator_ = ConditionalGenerator(spec, self.latent_dim, width=self.network_width)
         self.discriminator_ = Discriminator(
             spec,
             {"adversarial": 1},
@@ -206,6 +208,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
             minibatch_discrimination=self.minibatch_discrimination,
             spectral_norm=self.spectral_norm,
             augment=self.diff_augment,
+            width=self.network_width,
         )
         self._critic_steps = self.n_critic or (5 if self.loss == "wgan-gp" else 1)
         return {"generator": self.generator_, "discriminator": self.discriminator_}

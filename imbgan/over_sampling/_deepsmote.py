@@ -14,7 +14,7 @@ from torch.nn import functional as F
 
 from .._docstrings import sampler_docs
 from ..base import GENERATION_CHUNK, BaseGANSampler, seeded_torch
-from ..nets import Autoencoder, ConvGenerator, LatentEncoder, MLPGenerator
+from ..nets import Autoencoder, ConvGenerator, LatentEncoder, build_generator
 
 
 class LatentDecoder(nn.Module):
@@ -290,6 +290,7 @@ class DeepSMOTESampler(BaseGANSampler):
         categorical_features=None,
         continuous_encoding="min-max",
         latent_dim=32,
+        network_width=1.0,
         epochs="auto",
         batch_size=64,
         learning_rate=1e-3,
@@ -314,6 +315,7 @@ class DeepSMOTESampler(BaseGANSampler):
         self.categorical_features = categorical_features
         self.continuous_encoding = continuous_encoding
         self.latent_dim = latent_dim
+        self.network_width = network_width
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -348,16 +350,14 @@ class DeepSMOTESampler(BaseGANSampler):
                 'latent_space="supervised", or latent_sampling="smote" for the unsupervised '
                 "autoencoder."
             )
-        self.encoder_ = LatentEncoder(spec, self.latent_dim, batch_norm=False)
+        width = self.network_width
+        self.encoder_ = LatentEncoder(spec, self.latent_dim, batch_norm=False, width=width)
         embedding = None
         if self.latent_space == "supervised":
             embedding = nn.Embedding(spec.n_classes, self.latent_dim)
-        if spec.is_image:
-            body = ConvGenerator(self.latent_dim, spec.image_shape, base_width=self._decoder_width)
-        else:
-            body = MLPGenerator(
-                self.latent_dim, spec.n_features, discrete_groups=spec.discrete_groups
-            )
+        body = build_generator(
+            spec, self.latent_dim, width=width, base_channels=self._decoder_width
+        )
         self.decoder_ = LatentDecoder(_without_input_normalisation(body), embedding)
         # Generation during training (a callback calling generate()) indexes the current codes.
         self._train_data, self._train_labels = data, labels

@@ -351,6 +351,7 @@ class GAMOSampler(BaseGANSampler):
         image_shape=None,
         categorical_features=None,
         latent_dim=100,
+        network_width=1.0,
         epochs="auto",
         batch_size=32,
         learning_rate=1e-3,
@@ -376,6 +377,7 @@ class GAMOSampler(BaseGANSampler):
         self.image_shape = image_shape
         self.categorical_features = categorical_features
         self.latent_dim = latent_dim
+        self.network_width = network_width
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -400,8 +402,13 @@ class GAMOSampler(BaseGANSampler):
         # GAMO works on flattened rows even for images (the paper's MNIST variant), so M and D
         # are MLPs whatever the data's layout.
         flat = DataSpec(spec.n_features, spec.n_classes)
+        width = self.network_width
         self.generator_ = ConvexGenerator(
-            self.latent_dim, spec.n_classes, self.n_anchors, group_size=self.batch_size
+            self.latent_dim,
+            spec.n_classes,
+            self.n_anchors,
+            group_size=self.batch_size,
+            width=width,
         )
         # One IGU per class that receives new samples, sized by and holding its real rows.
         amounts = np.zeros(len(self.classes_))
@@ -414,7 +421,7 @@ class GAMOSampler(BaseGANSampler):
         self._fake_label_shares = torch.as_tensor(amounts[self._unit_classes], dtype=torch.float)
         self._generator_label_shares = torch.ones(len(self._unit_classes))
 
-        self.classifier_network_ = Discriminator(flat, {"classes": spec.n_classes})
+        self.classifier_network_ = Discriminator(flat, {"classes": spec.n_classes}, width=width)
         networks = {"generator": self.generator_.transient}
         if self._unit_classes:
             # The IGUs' logit tables get sparse gradients (only the rows a step mixed).
@@ -422,7 +429,9 @@ class GAMOSampler(BaseGANSampler):
         networks["classifier"] = self.classifier_network_
         self.discriminator_ = None
         if self.use_discriminator:
-            self.discriminator_ = Discriminator(flat, {"adversarial": 1}, conditioning="input")
+            self.discriminator_ = Discriminator(
+                flat, {"adversarial": 1}, conditioning="input", width=width
+            )
             networks["discriminator"] = self.discriminator_
         return networks
 

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ..nets import one_hot
+from ..nets import one_hot, scaled_width
 
 #: Width of the cTMU's hidden layer and of its output (the intermediate space), as in the
 #: authors' MNIST code.
@@ -163,6 +163,8 @@ class ConvexGenerator(nn.Module):
         Rows each IGU mixes per group of generated rows; None mixes every row of the class.
     group_size : int or None, default=None
         Generated rows of a class that share one draw of anchors.
+    width : float, default=1.0
+        Multiplies the units of the cTMU's layers (the ``network_width`` parameter).
 
     Attributes
     ----------
@@ -173,9 +175,10 @@ class ConvexGenerator(nn.Module):
         have none.
     """
 
-    def __init__(self, latent_dim, n_classes, n_anchors=None, group_size=None):
+    def __init__(self, latent_dim, n_classes, n_anchors=None, group_size=None, width=1.0):
         super().__init__()
-        self.transient = ConditionalTransientMappingUnit(latent_dim, n_classes)
+        widths = tuple(scaled_width(units, width) for units in TRANSIENT_WIDTHS)
+        self.transient = ConditionalTransientMappingUnit(latent_dim, n_classes, widths)
         self.instance_units = nn.ModuleDict()
         self.n_anchors = n_anchors
         self.group_size = group_size
