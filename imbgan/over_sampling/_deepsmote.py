@@ -177,7 +177,7 @@ class DeepSMOTESampler(BaseGANSampler):
         ``z + singleton_noise * sigma * e``, ``e ~ N(0, I)``, with ``sigma`` the per-dimension
         standard deviation of all training codes. 0 copies the decoded code of the row.
 
-    latent_sampling : {{"transfer", "smote"}}, default="transfer"
+    latent_sampling : {{"transfer", "smote", "mixed"}}, default="transfer"
         Where the decoded codes of a class come from.
 
         - ``"smote"``: the paper's SMOTE between codes of the class (step 2 above).
@@ -188,6 +188,8 @@ class DeepSMOTESampler(BaseGANSampler):
           recombining its own few rows. Needs ``latent_space="supervised"``. Candidates that
           do not read as their class are the selection's job (see ``selection``). See the
           User Guide for the measurement behind the default.
+        - ``"mixed"``: each candidate is drawn one way or the other with even odds, and the
+          selection keeps those that read as their class. Needs ``latent_space="supervised"``.
 
     {random_state}
 
@@ -268,7 +270,7 @@ class DeepSMOTESampler(BaseGANSampler):
         "latent_space": [StrOptions({"autoencoder", "supervised"})],
         "penalty_weight": [Interval(Real, 0, None, closed="left")],
         "singleton_noise": [Interval(Real, 0, None, closed="left")],
-        "latent_sampling": [StrOptions({"transfer", "smote"})],
+        "latent_sampling": [StrOptions({"transfer", "smote", "mixed"})],
     }
 
     #: An autoencoder, not a GAN: Adam's usual betas, as in the authors' script.
@@ -343,10 +345,10 @@ class DeepSMOTESampler(BaseGANSampler):
                 f"generator_ema={self.generator_ema!r} does not apply to DeepSMOTESampler, which "
                 "trains an autoencoder and no GAN generator; leave generator_ema=None."
             )
-        if self.latent_sampling == "transfer" and self.latent_space != "supervised":
+        if self.latent_sampling != "smote" and self.latent_space != "supervised":
             raise ValueError(
-                'latent_sampling="transfer" decodes codes of other classes with the label of the '
-                "class, which needs a decoder that reads the label: set "
+                f"latent_sampling={self.latent_sampling!r} decodes codes of other classes with "
+                "the label of the class, which needs a decoder that reads the label: set "
                 'latent_space="supervised", or latent_sampling="smote" for the unsupervised '
                 "autoencoder."
             )
@@ -469,26 +471,40 @@ class DeepSMOTESampler(BaseGANSampler):
         codes, members, neighbours = self._latent_index()
         codes_t = torch.as_tensor(codes, device=self.device_)
         if self.latent_sampling == "transfer":
-            return self.decoder_(self._transferred_codes(codes_t, members, labels), labels)
-        spread = codes_t.std(dim=0) if len(codes_t) > 1 else torch.zeros_like(codes_t[0])
-        new_codes = torch.empty(len(labels), codes_t.shape[1], device=self.device_)
+            new_codes = self._transferred_codes(codes_t, members, labels)
+        elif self.latent_sampling == "smote":
+            new_codes = self._interpolated_codes(codes_t, members, neighbours, labels)
+        else:
+            # "mixed": each candidate comes from either step with even odds; the selection
+            # then keeps whichever read as their class.
+            transferred = self._transferred_codes(codes_t, members, labels)
+            interpolated = self._interpolated_codes(codes_t, members, neighbours, labels)
+            by_transfer = torch.rand(len(labels), 1, device=self.device_) < 0.5
+            new_codes = torch.where(by_transfer, transferred, interpolated)
+        return self.decoder_(new_codes, labels)
+
+    def _interpolated_codes(self, codes, members, neighbours, labels):
+        """Per label ``c``, SMOTE between a random code of ``c`` and one of its same-class
+        neighbours (a class of one row: its code plus ``singleton_noise``)."""
+        spread = codes.std(dim=0) if len(codes) > 1 else torch.zeros_like(codes[0])
+        new_codes = torch.empty(len(labels), codes.shape[1], device=self.device_)
         # Classes in a fixed order, so an int random_state gives the same samples every time.
         for c in torch.unique(labels).tolist():
             where = torch.nonzero(labels == c).flatten()
             n = len(where)
             rows = torch.as_tensor(members[c], device=self.device_)
             pick = torch.randint(len(rows), (n,), device=self.device_)
-            base = codes_t[rows[pick]]
+            base = codes[rows[pick]]
             table = torch.as_tensor(neighbours[c], device=self.device_)
             if table.shape[1] == 0:
-                noise = torch.randn(n, codes_t.shape[1], device=self.device_)
+                noise = torch.randn(n, codes.shape[1], device=self.device_)
                 new_codes[where] = base + self.singleton_noise * spread * noise
                 continue
             column = torch.randint(table.shape[1], (n,), device=self.device_)
-            neighbour = codes_t[table[pick, column]]
+            neighbour = codes[table[pick, column]]
             gap = torch.rand(n, 1, device=self.device_)
             new_codes[where] = base + gap * (neighbour - base)
-        return self.decoder_(new_codes, labels)
+        return new_codes
 
     def _transferred_codes(self, codes, members, labels):
         """Per label ``c``, the code of a random training row of another class (any row when

@@ -132,6 +132,30 @@ def test_transferred_codes_are_codes_of_other_classes(blobs):
     assert len(np.unique(new[decoded_as == 2], axis=0)) > 10
 
 
+def test_mixed_codes_are_transferred_or_interpolated_in_about_equal_shares(blobs):
+    X, y = blobs
+    sampler = DeepSMOTESampler(**FAST, k_neighbors=1, latent_sampling="mixed")
+    sampler.fit_resample(X, y)
+    captured = _spy_on_decoder(sampler)
+    sampler.generate([2] * 200, random_state=0)
+    codes, new = sampler.latent_codes_, captured["codes"].numpy()
+    rows = np.flatnonzero(y == 2)
+    starts = codes[rows]
+    ends = codes[sampler.neighbors_[2][:, 0]]
+    transferred = interpolated = 0
+    for point in new:
+        donors = np.flatnonzero(np.all(codes == point, axis=1))
+        if len(donors) and (y[donors] != 2).all():
+            transferred += 1
+            continue
+        # Otherwise the code lies on a segment from a class-2 code to its nearest class-2 code.
+        direction = ends - starts
+        t = np.clip(((point - starts) * direction).sum(1) / (direction**2).sum(1), 0, 1)
+        assert np.linalg.norm(starts + t[:, None] * direction - point, axis=1).min() < 1e-4
+        interpolated += 1
+    assert 60 < transferred < 140 and transferred + interpolated == 200
+
+
 def test_transfer_with_a_single_class_present_uses_its_own_codes(blobs):
     X, y = blobs
     sampler = DeepSMOTESampler(**FAST)
@@ -229,6 +253,7 @@ def test_deterministic_picklable_and_callbacks(blobs):
         ({"singleton_noise": -0.1}, "singleton_noise"),
         ({"latent_sampling": "mixup"}, "latent_sampling"),
         ({"latent_space": "autoencoder"}, 'latent_space="supervised"'),
+        ({"latent_space": "autoencoder", "latent_sampling": "mixed"}, "supervised"),
     ],
 )
 def test_bad_parameters(blobs, params, match):
