@@ -93,34 +93,37 @@ def _spy_on_decoder(sampler):
     return captured
 
 
-def test_generated_codes_lie_between_same_class_neighbours(blobs):
-    X, y = blobs
-    sampler = DeepSMOTESampler(**FAST, k_neighbors=1, latent_sampling="smote")
-    sampler.fit_resample(X, y)
-    captured = _spy_on_decoder(sampler)
-    sampler.generate([2] * 50, random_state=0)
+def _distance_to_nearest_neighbour_segment(point, sampler, y, label):
+    """Distance from ``point`` to the nearest segment between a code of class ``label`` and
+    the code of its first same-class neighbour."""
     codes = sampler.latent_codes_
-    rows = np.flatnonzero(y == 2)
-    new = captured["codes"].numpy()
+    starts = codes[np.flatnonzero(y == label)]
+    direction = codes[sampler.neighbors_[label][:, 0]] - starts
+    t = np.clip(((point - starts) * direction).sum(1) / (direction**2).sum(1), 0, 1)
+    return np.linalg.norm(starts + t[:, None] * direction - point, axis=1).min()
+
+
+def _decoded_codes(blobs, labels, **params):
+    """Fit on ``blobs``, generate ``labels`` and return the sampler and the codes and labels
+    its decoder received."""
+    sampler = DeepSMOTESampler(**FAST, **params)
+    sampler.fit_resample(*blobs)
+    captured = _spy_on_decoder(sampler)
+    sampler.generate(labels, random_state=0)
+    return sampler, captured["codes"].numpy(), captured["labels"].numpy()
+
+
+def test_generated_codes_lie_between_same_class_neighbours(blobs):
+    y = blobs[1]
+    sampler, new, _ = _decoded_codes(blobs, [2] * 50, k_neighbors=1, latent_sampling="smote")
     # Each new code lies on a segment from a class-2 code to its one nearest class-2 code.
-    segments = [(codes[i], codes[sampler.neighbors_[2][k, 0]]) for k, i in enumerate(rows)]
     for point in new:
-        distances = []
-        for start, end in segments:
-            direction = end - start
-            t = np.clip(np.dot(point - start, direction) / np.dot(direction, direction), 0, 1)
-            distances.append(np.linalg.norm(start + t * direction - point))
-        assert min(distances) < 1e-4
+        assert _distance_to_nearest_neighbour_segment(point, sampler, y, 2) < 1e-4
 
 
 def test_transferred_codes_are_codes_of_other_classes(blobs):
-    X, y = blobs
-    sampler = DeepSMOTESampler(**FAST, latent_sampling="transfer")
-    sampler.fit_resample(X, y)
-    captured = _spy_on_decoder(sampler)
-    labels = [2] * 40 + [0] * 40
-    sampler.generate(labels, random_state=0)
-    new, decoded_as = captured["codes"].numpy(), captured["labels"].numpy()
+    y, labels = blobs[1], [2] * 40 + [0] * 40
+    sampler, new, decoded_as = _decoded_codes(blobs, labels, latent_sampling="transfer")
     np.testing.assert_array_equal(decoded_as, labels)
     codes = sampler.latent_codes_
     for code, label in zip(new, decoded_as):
@@ -133,25 +136,16 @@ def test_transferred_codes_are_codes_of_other_classes(blobs):
 
 
 def test_mixed_codes_are_transferred_or_interpolated_in_about_equal_shares(blobs):
-    X, y = blobs
-    sampler = DeepSMOTESampler(**FAST, k_neighbors=1, latent_sampling="mixed")
-    sampler.fit_resample(X, y)
-    captured = _spy_on_decoder(sampler)
-    sampler.generate([2] * 200, random_state=0)
-    codes, new = sampler.latent_codes_, captured["codes"].numpy()
-    rows = np.flatnonzero(y == 2)
-    starts = codes[rows]
-    ends = codes[sampler.neighbors_[2][:, 0]]
+    y = blobs[1]
+    sampler, new, _ = _decoded_codes(blobs, [2] * 200, k_neighbors=1, latent_sampling="mixed")
     transferred = interpolated = 0
     for point in new:
-        donors = np.flatnonzero(np.all(codes == point, axis=1))
+        donors = np.flatnonzero(np.all(sampler.latent_codes_ == point, axis=1))
         if len(donors) and (y[donors] != 2).all():
             transferred += 1
             continue
         # Otherwise the code lies on a segment from a class-2 code to its nearest class-2 code.
-        direction = ends - starts
-        t = np.clip(((point - starts) * direction).sum(1) / (direction**2).sum(1), 0, 1)
-        assert np.linalg.norm(starts + t[:, None] * direction - point, axis=1).min() < 1e-4
+        assert _distance_to_nearest_neighbour_segment(point, sampler, y, 2) < 1e-4
         interpolated += 1
     assert 60 < transferred < 140 and transferred + interpolated == 200
 
