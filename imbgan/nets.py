@@ -23,12 +23,14 @@ from torch.nn import functional as F
 LEAKY_SLOPE = 0.2
 
 #: Channels of the convolutional trunk's first stage and its cap, units of the tabular trunk's
-#: and generator's hidden layers, and channels of the convolutional generator's last stage, at
+#: and generator's hidden layers, channels of the convolutional generator's last stage and
+#: units of the discriminator's layer after a feature-conditioned trunk, at
 #: ``network_width=1``.
 TRUNK_BASE_CHANNELS, TRUNK_MAX_CHANNELS = 32, 256
 TRUNK_HIDDEN = (256, 128)
 GENERATOR_HIDDEN = (128, 256)
 GENERATOR_BASE_CHANNELS = 32
+JOINT_HIDDEN = 256
 
 
 @dataclass(frozen=True)
@@ -474,26 +476,26 @@ class Discriminator(nn.Module):
         self.trunk = build_trunk(
             spec, extra_inputs=extra, batch_norm=batch_norm, augment=augment, width=width
         )
-        joint_units = scaled_width(256, width)
-        width = self.trunk.out_features
+        joint_units = scaled_width(JOINT_HIDDEN, width)
+        features = self.trunk.out_features
         self.minibatch = None
         if minibatch_discrimination:
-            self.minibatch = MinibatchDiscrimination(width)
-            width = self.minibatch.out_features
+            self.minibatch = MinibatchDiscrimination(features)
+            features = self.minibatch.out_features
         self.joint = None
         if conditioning == "features":
             self.joint = nn.Sequential(
-                nn.Linear(width + spec.n_classes, joint_units), nn.LeakyReLU(LEAKY_SLOPE)
+                nn.Linear(features + spec.n_classes, joint_units), nn.LeakyReLU(LEAKY_SLOPE)
             )
-            width = joint_units
+            features = joint_units
         self.heads = nn.ModuleDict(
-            {name: nn.Linear(width, size) for name, size in head_sizes.items()}
+            {name: nn.Linear(features, size) for name, size in head_sizes.items()}
         )
         self.projection = None
         if conditioning == "projection":
             if "adversarial" not in head_sizes:
                 raise ValueError('conditioning="projection" needs an "adversarial" head.')
-            self.projection = nn.Embedding(spec.n_classes, width)
+            self.projection = nn.Embedding(spec.n_classes, features)
         if spectral_norm:
             for layer in list(self.modules()):
                 if isinstance(layer, (nn.Conv2d, nn.Linear, nn.Embedding)):
