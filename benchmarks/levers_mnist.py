@@ -208,10 +208,7 @@ def main():
     seconds = time.perf_counter() - started
     print(f"{args.sampler} {' '.join(args.set)} seed {args.seed}: fitted in {seconds:.0f} s")
 
-    positions = {label: i for i, label in enumerate(sampler.classes_)}
-    new_index = np.concatenate(
-        [np.full(n, positions[label]) for label, n in sampler.sampling_strategy_.items()]
-    ).astype(np.intp)
+    new_index = sampler._new_class_index()
     y_index = np.searchsorted(sampler.classes_, y_train)
     fitted_with = sampler.get_params(deep=False)
     # Random oversampling draws nothing from the generator: once is enough.

@@ -251,11 +251,7 @@ class BaseImbganSampler(BaseOverSampler):
 
         self._fit_model(X_dense, y_index, random_state)
 
-        class_index = {label: i for i, label in enumerate(self.classes_)}
-        new_index = np.concatenate(
-            [np.full(count, class_index[label]) for label, count in self.sampling_strategy_.items()]
-            + [np.empty(0, dtype=np.intp)]
-        ).astype(np.intp)
+        new_index = self._new_class_index()
         X_new = self._new_rows(X_dense, y_index, new_index, random_state)
         X_new = X_new.astype(X_dense.dtype, copy=False)
         y_new = np.asarray(self.classes_[new_index], dtype=np.asarray(y).dtype)
@@ -265,6 +261,15 @@ class BaseImbganSampler(BaseOverSampler):
         else:
             X_resampled = np.vstack([X_dense, X_new])
         return X_resampled, np.hstack([y, y_new])
+
+    def _new_class_index(self):
+        """The class index of each row ``fit_resample`` adds, class by class in the order of
+        ``sampling_strategy_``."""
+        class_index = {label: i for i, label in enumerate(self.classes_)}
+        return np.concatenate(
+            [np.full(count, class_index[label]) for label, count in self.sampling_strategy_.items()]
+            + [np.empty(0, dtype=np.intp)]
+        ).astype(np.intp)
 
     def generate(self, y, random_state=None):
         """Generate one new sample per entry of ``y``.
