@@ -59,6 +59,17 @@ GAN_PARAMETERS = """latent_dim : int, default={latent_dim}
         Real samples per training step (batches are never smaller than this, so batch
         normalisation is safe on tiny data).
 
+    batch_sampling : {{"shuffle", "balanced"}}, default={batch_sampling}
+        How the training phase draws its batches of real rows. ``"shuffle"``: each epoch
+        passes over every row once in a random order, so each class fills batches in
+        proportion to its rows (a class of 4 rows among 1,000 turns up about once in 16
+        batches of 64). ``"balanced"``: each epoch draws as many rows with replacement, each
+        from a class chosen uniformly, so the discriminator sees a rare class's real rows as
+        often as the generator's class-balanced batches ask it to judge that class (training
+        by sampling, as CTGAN's conditional batches do for categories). The rare rows are then
+        repeated many times per epoch. Pretraining (BAGAN's autoencoder) always shuffles.
+        {batch_sampling_measured}
+
     learning_rate : float or (float, float), default={learning_rate}
         Adam learning rate, or a pair ``(generator_rate, discriminator_rate)``. Adam uses
         ``beta1=0.5`` as recommended for GANs by Radford et al.
@@ -184,6 +195,8 @@ DIFF_AUGMENT = """diff_augment : str or None, default={diff_augment}
         it. Not in this sampler's paper."""
 
 
+BATCH_SAMPLING_MEASURED = "See the User Guide's tuning page for what it measured."
+
 NEAREST_NEIGHBOUR_JUDGE = (
     "a 1-nearest-neighbour classifier: a candidate is kept when its nearest real row is of its "
     "intended class (on MNIST at IR 100 it kept rows that helped a CNN downstream more than a "
@@ -208,6 +221,8 @@ def sampler_docs(auto_steps=800, **defaults):
     defaults.setdefault("generator_ema", "None")
     defaults.setdefault("spectral_norm", "False")
     defaults.setdefault("diff_augment", "None")
+    defaults.setdefault("batch_sampling", '"shuffle"')
+    defaults.setdefault("batch_sampling_measured", BATCH_SAMPLING_MEASURED)
     return {
         "sampling_strategy": BaseOverSampler._sampling_strategy_docstring,
         "random_state": _random_state_docstring,

@@ -136,6 +136,37 @@ def seeded_torch(seed, device):
         yield
 
 
+class EpochOrder:
+    """The row order of one training epoch: ``len(labels)`` row indices, cut into batches by
+    the training loop.
+
+    ``"shuffle"`` is a random permutation, every row once, so a class fills batches in
+    proportion to its rows. ``"balanced"`` draws as many rows with replacement, each from a
+    class chosen uniformly at random: a class of 4 rows among 1,000 then fills a tenth of
+    every batch of ten classes instead of turning up about once in 16 batches of 64.
+    """
+
+    def __init__(self, labels, batch_sampling="shuffle"):
+        self.batch_sampling = batch_sampling
+        self.n_samples = len(labels)
+        self.device = labels.device
+        if batch_sampling == "balanced":
+            # Rows grouped by class: a class's rows are by_class[starts[c] : starts[c] + counts[c]].
+            self.by_class = torch.argsort(labels, stable=True)
+            self.counts = torch.bincount(labels)
+            self.starts = torch.cumsum(self.counts, 0) - self.counts
+            self.classes = torch.nonzero(self.counts).flatten()
+
+    def draw(self):
+        if self.batch_sampling == "shuffle":
+            return torch.randperm(self.n_samples, device=self.device)
+        picks = torch.randint(len(self.classes), (self.n_samples,), device=self.device)
+        classes = self.classes[picks]
+        offsets = (torch.rand(self.n_samples, device=self.device) * self.counts[classes]).long()
+        offsets = torch.minimum(offsets, self.counts[classes] - 1)
+        return self.by_class[self.starts[classes] + offsets]
+
+
 def _integer_columns(X):
     """Which columns of a DataFrame hold integers (imblearn casts them back, truncating)."""
     dtypes = getattr(X, "dtypes", None)
@@ -344,6 +375,7 @@ class BaseGANSampler(BaseImbganSampler):
         "network_width": [Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "batch_size": [Interval(Integral, 2, None, closed="left")],
+        "batch_sampling": [StrOptions({"shuffle", "balanced"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), tuple, list],
         "device": [str, torch.device],
         "verbose": ["verbose"],
@@ -421,7 +453,15 @@ class BaseGANSampler(BaseImbganSampler):
                 self._before_adversarial_training(data, labels)
                 self._start_generator_average(modules.get("generator"))
                 self._set_train_mode(True)
-                self._run_epochs(self._train_step, data, labels, self.n_epochs_, "GAN", callbacks)
+                self._run_epochs(
+                    self._train_step,
+                    data,
+                    labels,
+                    self.n_epochs_,
+                    "GAN",
+                    callbacks,
+                    batch_sampling=self.batch_sampling,
+                )
                 self._finish_generator_average(modules.get("generator"))
             finally:
                 # Optimiser state and training-only tensors are not part of the fitted model
@@ -494,8 +534,11 @@ class BaseGANSampler(BaseImbganSampler):
                 )
         return callbacks
 
-    def _run_epochs(self, step, data, labels, n_epochs, phase, callbacks=()):
-        """Run ``n_epochs`` passes of ``step(batch, batch_labels)`` over shuffled batches.
+    def _run_epochs(
+        self, step, data, labels, n_epochs, phase, callbacks=(), batch_sampling="shuffle"
+    ):
+        """Run ``n_epochs`` passes of ``step(batch, batch_labels)`` over batches drawn by
+        ``batch_sampling`` (see :class:`EpochOrder`).
 
         Losses stay on the device during an epoch and are read once at its end, which keeps the
         loop free of per-step host synchronisation. Each epoch's mean losses are appended to
@@ -504,6 +547,7 @@ class BaseGANSampler(BaseImbganSampler):
         """
         n_samples = data.shape[0]
         n_batches = self._batches_per_epoch(n_samples)
+        epoch_order = EpochOrder(labels, batch_sampling)
         progress = tqdm(
             range(n_epochs),
             desc=f"{type(self).__name__} {phase}",
@@ -511,7 +555,7 @@ class BaseGANSampler(BaseImbganSampler):
             leave=False,
         )
         for epoch in progress:
-            order = torch.randperm(n_samples, device=data.device)
+            order = epoch_order.draw()
             totals, counts = {}, {}
             for batch in torch.tensor_split(order, n_batches):
                 for name, value in step(data[batch], labels[batch]).items():

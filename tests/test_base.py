@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
 
 from imbgan import CGANSampler, MirrorSampler, TrainingDivergedError
-from imbgan.base import deterministic_torch
+from imbgan.base import EpochOrder, deterministic_torch
 from imbgan.nets import DataSpec
 
 from ._samplers import FAST, FactoryRecorder, fast_gan_samplers, gan_sampler_classes
@@ -262,6 +262,53 @@ def test_network_width_must_be_positive(blobs):
     X, y = blobs
     with pytest.raises(ValueError, match="network_width"):
         CGANSampler(**FAST, network_width=0).fit_resample(X, y)
+
+
+def test_shuffled_epoch_order_is_a_permutation():
+    labels = torch.as_tensor(np.repeat([0, 1], [96, 4]))
+    order = EpochOrder(labels, "shuffle").draw()
+    assert sorted(order.tolist()) == list(range(100))
+
+
+def test_balanced_epoch_order_draws_every_class_equally_often():
+    labels = torch.as_tensor(np.repeat([0, 1, 2], [90, 6, 4]))
+    epoch_order = EpochOrder(labels, "balanced")
+    torch.manual_seed(0)
+    drawn = torch.cat([epoch_order.draw() for _ in range(30)])
+    assert len(drawn) == 30 * 100
+    shares = np.bincount(labels[drawn].numpy(), minlength=3) / len(drawn)
+    np.testing.assert_allclose(shares, 1 / 3, atol=0.04)
+    # Within a class every row is drawn, each about as often as the others.
+    rare_rows = np.bincount(drawn[labels[drawn] == 2].numpy(), minlength=100)[96:]
+    assert rare_rows.min() > 0.6 * rare_rows.mean()
+
+
+@pytest.mark.parametrize(
+    "batch_sampling, rare_share", [("shuffle", (0.05, 0.06)), ("balanced", (0.22, 0.45))]
+)
+def test_batch_sampling_sets_how_often_the_training_step_sees_a_rare_class(
+    gan_sampler, blobs, batch_sampling, rare_share
+):
+    X, y = blobs  # class 2 is 4 rows of 76
+    sampler = clone(gan_sampler).set_params(batch_sampling=batch_sampling, epochs=3)
+    seen = []
+    train_step = sampler._train_step
+
+    def recording_step(real, labels):
+        seen.append(labels.cpu().numpy())
+        return train_step(real, labels)
+
+    sampler._train_step = recording_step
+    _, y_res = sampler.fit_resample(X, y)
+    assert Counter(y_res) == {0: 60, 1: 60, 2: 60}
+    share = np.mean(np.concatenate(seen) == 2)
+    assert rare_share[0] <= share <= rare_share[1], share
+
+
+def test_batch_sampling_must_be_a_known_option(blobs):
+    X, y = blobs
+    with pytest.raises(ValueError, match="batch_sampling"):
+        CGANSampler(**FAST, batch_sampling="weighted").fit_resample(X, y)
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (6, 1), (1, 9)])

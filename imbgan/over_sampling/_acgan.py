@@ -146,6 +146,7 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         network_width=1.0,
         epochs="auto",
         batch_size=64,
+        batch_sampling="shuffle",
         learning_rate=2e-4,
         loss="lsgan",
         classification_weight=1.0,
@@ -173,6 +174,7 @@ class ACGANSampler(MixedBatchMixin, BaseGANSampler):
         self.network_width = network_width
         self.epochs = epochs
         self.batch_size = batch_size
+        self.batch_sampling = batch_sampling
         self.learning_rate = learning_rate
         self.loss = loss
         self.classification_weight = classification_weight

@@ -230,6 +230,7 @@ class BAGANSampler(AutoencoderPretrainingMixin, BaseGANSampler):
         network_width=1.0,
         epochs="auto",
         batch_size=64,
+        batch_sampling="shuffle",
         learning_rate=2e-4,
         autoencoder_epochs=None,
         covariance_estimator="ledoit-wolf",
@@ -253,6 +254,7 @@ class BAGANSampler(AutoencoderPretrainingMixin, BaseGANSampler):
         self.network_width = network_width
         self.epochs = epochs
         self.batch_size = batch_size
+        self.batch_sampling = batch_sampling
         self.learning_rate = learning_rate
         self.autoencoder_epochs = autoencoder_epochs
         self.covariance_estimator = covariance_estimator

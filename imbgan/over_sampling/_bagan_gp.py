@@ -258,6 +258,7 @@ class BAGANGPSampler(AutoencoderPretrainingMixin, CriticStepsMixin, BaseGANSampl
         network_width=1.0,
         epochs="auto",
         batch_size=64,
+        batch_sampling="shuffle",
         learning_rate=1e-3,
         autoencoder_epochs=10,
         n_critic=1,
@@ -283,6 +284,7 @@ class BAGANGPSampler(AutoencoderPretrainingMixin, CriticStepsMixin, BaseGANSampl
         self.network_width = network_width
         self.epochs = epochs
         self.batch_size = batch_size
+        self.batch_sampling = batch_sampling
         self.learning_rate = learning_rate
         self.autoencoder_epochs = autoencoder_epochs
         self.n_critic = n_critic

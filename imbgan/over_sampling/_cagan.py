@@ -118,6 +118,7 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
         network_width=1.0,
         epochs="auto",
         batch_size=64,
+        batch_sampling="shuffle",
         learning_rate=2e-4,
         # Hinge loss and spectral normalisation: on MNIST at IR 100 (seeds 0-2, logistic
         # judge) the held-out CNN ACSA rose from 0.804 (least squares, batch-normalised
@@ -146,6 +147,7 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
         self.network_width = network_width
         self.epochs = epochs
         self.batch_size = batch_size
+        self.batch_sampling = batch_sampling
         self.learning_rate = learning_rate
         self.loss = loss
         self.mixed_batch = mixed_batch

@@ -138,6 +138,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
         network_width=1.0,
         epochs="auto",
         batch_size=64,
+        batch_sampling="shuffle",
         learning_rate=2e-4,
         loss="lsgan",
         conditioning="input",
@@ -166,6 +167,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
         self.network_width = network_width
         self.epochs = epochs
         self.batch_size = batch_size
+        self.batch_sampling = batch_sampling
         self.learning_rate = learning_rate
         self.loss = loss
         self.conditioning = conditioning

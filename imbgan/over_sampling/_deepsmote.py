@@ -295,6 +295,7 @@ class DeepSMOTESampler(BaseGANSampler):
         network_width=1.0,
         epochs="auto",
         batch_size=64,
+        batch_sampling="shuffle",
         learning_rate=1e-3,
         k_neighbors=5,
         latent_space="supervised",
@@ -320,6 +321,7 @@ class DeepSMOTESampler(BaseGANSampler):
         self.network_width = network_width
         self.epochs = epochs
         self.batch_size = batch_size
+        self.batch_sampling = batch_sampling
         self.learning_rate = learning_rate
         self.k_neighbors = k_neighbors
         self.latent_space = latent_space

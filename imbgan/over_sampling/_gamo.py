@@ -354,6 +354,7 @@ class GAMOSampler(BaseGANSampler):
         network_width=1.0,
         epochs="auto",
         batch_size=32,
+        batch_sampling="shuffle",
         learning_rate=1e-3,
         loss="ls",
         use_discriminator=True,
@@ -380,6 +381,7 @@ class GAMOSampler(BaseGANSampler):
         self.network_width = network_width
         self.epochs = epochs
         self.batch_size = batch_size
+        self.batch_sampling = batch_sampling
         self.learning_rate = learning_rate
         self.loss = loss
         self.use_discriminator = use_discriminator
