@@ -62,7 +62,7 @@ GAN_PARAMETERS = """latent_dim : int, default={latent_dim}
     batch_sampling : {{"shuffle", "balanced"}}, default={batch_sampling}
         How the training phase draws its batches of real rows. ``"shuffle"``: each epoch
         passes over every row once in a random order, so each class fills batches in
-        proportion to its rows (a class of 4 rows among 1,000 turns up about once in 16
+        proportion to its rows (a class of 4 rows among 1,000 turns up about once in four
         batches of 64). ``"balanced"``: each epoch draws as many rows with replacement, each
         from a class chosen uniformly, so the discriminator sees a rare class's real rows as
         often as the generator's class-balanced batches ask it to judge that class (training

@@ -143,7 +143,7 @@ class EpochOrder:
     ``"shuffle"`` is a random permutation, every row once, so a class fills batches in
     proportion to its rows. ``"balanced"`` draws as many rows with replacement, each from a
     class chosen uniformly at random: a class of 4 rows among 1,000 then fills a tenth of
-    every batch of ten classes instead of turning up about once in 16 batches of 64.
+    every batch of ten classes instead of turning up about once in four batches of 64.
     """
 
     def __init__(self, labels, batch_sampling="shuffle"):
