@@ -197,6 +197,14 @@ DIFF_AUGMENT = """diff_augment : str or None, default={diff_augment}
 
 BATCH_SAMPLING_MEASURED = "See the User Guide's tuning page for what it measured."
 
+CGAN_BATCH_SAMPLING = """cGAN's default, with ``diff_augment="auto"``: the discriminator
+        sees the rare classes' real images far more often, and translating them keeps it
+        from memorising the few it has. On MNIST at imbalance ratio 100 (28 x 28, 4 images of
+        the rarest digit) the two together raised the share of generated digits recognised
+        as their class from 0.71 to 0.80 (held out, five seeds) with the classifier level
+        held out and better on the protocol's test set (CNN ACSA 0.812 against 0.806, MLP
+        0.742 against 0.722, five seeds); see the User Guide's tuning page."""
+
 NEAREST_NEIGHBOUR_JUDGE = (
     "a 1-nearest-neighbour classifier: a candidate is kept when its nearest real row is of its "
     "intended class (on MNIST at IR 100 it kept rows that helped a CNN downstream more than a "

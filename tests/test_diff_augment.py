@@ -121,17 +121,18 @@ def test_diff_augment_on_a_table_names_the_fix(blobs, sampler_class):
         sampler.fit_resample(X, y)
 
 
-def test_auto_is_translation_for_images_and_nothing_for_tables(tiny_images, blobs):
-    """AC-GAN's default: its discriminator translates images while training and trains on a
-    table without augmentation (where an explicit policy is refused)."""
+@pytest.mark.parametrize("sampler_class", [ACGANSampler, CGANSampler])
+def test_auto_is_translation_for_images_and_nothing_for_tables(tiny_images, blobs, sampler_class):
+    """AC-GAN's and cGAN's default: the discriminator translates images while training and
+    trains on a table without augmentation (where an explicit policy is refused)."""
     params = dict(epochs=1, batch_size=16, latent_dim=8, random_state=0)
     images, y = tiny_images
-    on_images = ACGANSampler(**params)
+    on_images = sampler_class(**params)
     on_images.fit_resample(images, y)
     assert on_images.diff_augment == "auto"
     assert on_images.discriminator_.trunk.augment.policy == ("translation",)
     X, y = blobs
-    on_table = ACGANSampler(**params)
+    on_table = sampler_class(**params)
     on_table.fit_resample(X, y)
     assert not any(
         isinstance(module, DifferentiableAugment) for module in on_table.discriminator_.modules()

@@ -5,14 +5,24 @@ from numbers import Integral, Real
 from imblearn.utils import Substitution
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._docstrings import sampler_docs
+from .._docstrings import CGAN_BATCH_SAMPLING, sampler_docs
 from ..base import BaseGANSampler
 from ..losses import fake_term, generator_term, gradient_penalty, real_term
 from ..nets import ConditionalGenerator, Discriminator
 from ._steps import CriticStepsMixin
 
 
-@Substitution(**sampler_docs(latent_dim=64, epochs='"auto"', batch_size=64, learning_rate=0.0002))
+@Substitution(
+    **sampler_docs(
+        latent_dim=64,
+        epochs='"auto"',
+        batch_size=64,
+        learning_rate=0.0002,
+        batch_sampling='"balanced"',
+        batch_sampling_measured=CGAN_BATCH_SAMPLING,
+        diff_augment='"auto"',
+    )
+)
 class CGANSampler(CriticStepsMixin, BaseGANSampler):
     """Oversample with a conditional GAN.
 
@@ -138,7 +148,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
         network_width=1.0,
         epochs="auto",
         batch_size=64,
-        batch_sampling="shuffle",
+        batch_sampling="balanced",
         learning_rate=2e-4,
         loss="lsgan",
         conditioning="input",
@@ -157,7 +167,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
         near_copy_ratio=0.1,
         generator_ema=None,
         spectral_norm=False,
-        diff_augment=None,
+        diff_augment="auto",
     ):
         super().__init__(sampling_strategy=sampling_strategy)
         self.image_shape = image_shape
