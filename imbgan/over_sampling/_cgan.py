@@ -29,7 +29,8 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
     The generator ``G(z, c)`` and the discriminator ``D(x, c)`` both see the class ``c``
     (Mirza & Osindero). For images both networks are DCGAN-style convolutional networks
     (Radford et al., as laid out in Garrido et al., table 2); for tabular data they are MLPs.
-    Training, per batch of real rows ``x`` with classes ``c``:
+    Training, per batch of real rows ``x`` with classes ``c`` (drawn class-balanced by default,
+    ``batch_sampling``; the discriminator's images translated, ``diff_augment``):
 
     1. generate ``x' = G(z, c)`` for the batch's own classes and update D on
        ``L_real(D(x, c)) + L_fake(D(x', c))`` (plus the gradient penalty for
