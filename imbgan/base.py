@@ -152,18 +152,19 @@ class EpochOrder:
         self.device = labels.device
         if batch_sampling == "balanced":
             # Rows grouped by class: a class's rows are by_class[starts[c] : starts[c] + counts[c]].
+            # Every class index has rows (the indices come from the classes of y).
             self.by_class = torch.argsort(labels, stable=True)
             self.counts = torch.bincount(labels)
             self.starts = torch.cumsum(self.counts, 0) - self.counts
-            self.classes = torch.nonzero(self.counts).flatten()
 
     def draw(self):
         if self.batch_sampling == "shuffle":
             return torch.randperm(self.n_samples, device=self.device)
-        picks = torch.randint(len(self.classes), (self.n_samples,), device=self.device)
-        classes = self.classes[picks]
-        offsets = (torch.rand(self.n_samples, device=self.device) * self.counts[classes]).long()
-        offsets = torch.minimum(offsets, self.counts[classes] - 1)
+        classes = torch.randint(len(self.counts), (self.n_samples,), device=self.device)
+        sizes = self.counts[classes]
+        offsets = (torch.rand(self.n_samples, device=self.device) * sizes).long()
+        # rand() < 1, but float rounding can still reach the class size.
+        offsets = torch.minimum(offsets, sizes - 1)
         return self.by_class[self.starts[classes] + offsets]
 
 
