@@ -158,6 +158,7 @@ class EpochOrder:
             self.starts = torch.cumsum(self.counts, 0) - self.counts
 
     def draw(self):
+        """One epoch's row indices (a tensor of ``len(labels)`` on the labels' device)."""
         if self.batch_sampling == "shuffle":
             return torch.randperm(self.n_samples, device=self.device)
         classes = torch.randint(len(self.counts), (self.n_samples,), device=self.device)
