@@ -8,9 +8,10 @@ the comparison about the levers, not about the noise between two GAN fits.
 
 Each draw can also change parameters that act at drawing time (``--draw``): DeepSMOTE's
 ``latent_sampling`` or the judge of the selection (``selection_classifier``: ``default``, ``lr``
-for the engine's class-balanced logistic regression, ``knn1``, ``knn3``, ``nearest-row`` for a
-1-NN judge that ranks the accepted candidates by their distances to each class, most typical
-first, ``nearest-row-border`` for the same ranking reversed). ``match_intensities=True`` is a
+for the engine's class-balanced logistic regression, ``knn1``, ``knn3``, ``nearest-row`` for
+:class:`imbgan.NearestRowClassifier`, a 1-NN judge that ranks the accepted candidates by their
+distances to each class, most typical first (cGAN's default), ``nearest-row-border`` for the
+same ranking reversed). ``match_intensities=True`` is a
 probe of this script, not a sampler parameter: it maps the pixel values of each class's
 generated rows onto the distribution of the pixel values of its real training rows.
 
@@ -38,10 +39,11 @@ import numpy as np
 import torch
 from _cli import parse_assignments
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 
 import imbgan
+from imbgan import NearestRowClassifier
 from imbgan._selection import (
     logistic_selection_classifier,
     nearest_neighbour_selection_classifier,
@@ -78,38 +80,6 @@ class Unranked(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X):
         decided = self.estimator_.predict_proba(X).argmax(axis=1)
         return np.eye(len(self.classes_))[decided]
-
-
-class NearestRowClassifier(ClassifierMixin, BaseEstimator):
-    """Nearest-neighbour classification with a graded confidence.
-
-    A row goes to the class of its nearest training row, as with
-    ``KNeighborsClassifier(n_neighbors=1)``, but its probability for class ``k`` is proportional
-    to ``1 / d_k``, the inverse of its distance to the nearest training row of class ``k``. A
-    1-NN classifier's probabilities are 0 or 1, so a selection that ranks by them keeps the
-    accepted candidates in generation order; these rank a candidate that lies well inside its
-    class above one on the border with another class.
-    """
-
-    def fit(self, X, y):
-        X = np.asarray(X, dtype=np.float32)
-        y = np.asarray(y)
-        self.classes_ = np.unique(y)
-        self.indexes_ = [NearestNeighbors(n_neighbors=1).fit(X[y == c]) for c in self.classes_]
-        return self
-
-    def class_distances(self, X):
-        """Distance from each row of ``X`` to the nearest training row of each class."""
-        X = np.asarray(X, dtype=np.float32)
-        return np.column_stack([index.kneighbors(X)[0][:, 0] for index in self.indexes_])
-
-    def predict_proba(self, X):
-        # The floor turns an exact copy of a training row into a (near) certain vote.
-        closeness = 1.0 / np.maximum(self.class_distances(X), 1e-12)
-        return closeness / closeness.sum(axis=1, keepdims=True)
-
-    def predict(self, X):
-        return self.classes_[self.class_distances(X).argmin(axis=1)]
 
 
 class Borderline(Unranked):

@@ -1,5 +1,6 @@
 """imbgan: GAN-based minority oversampling as imbalanced-learn samplers."""
 
+from ._selection import NearestRowClassifier
 from .base import BaseGANSampler, BaseImbganSampler, TrainingDivergedError
 from .over_sampling import (
     ACGANSampler,
@@ -25,6 +26,7 @@ __all__ = [
     "DeepSMOTESampler",
     "GAMOSampler",
     "MirrorSampler",
+    "NearestRowClassifier",
     "TrainingDivergedError",
     "__version__",
 ]

@@ -18,9 +18,11 @@ networks see them (the codec's encoding), so images and tables are handled alike
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 
 def nearest_neighbour_selection_classifier():
@@ -31,6 +33,95 @@ def nearest_neighbour_selection_classifier():
     regression's choice did for cGAN, AC-GAN, BAGAN, BAGAN-GP and DeepSMOTE (benchmarks/README.md).
     """
     return KNeighborsClassifier(n_neighbors=1)
+
+
+class NearestRowClassifier(ClassifierMixin, BaseEstimator):
+    """A 1-nearest-neighbour classifier whose confidence grows with how typical a row is.
+
+    A row is predicted to be of the class of its nearest training row, exactly as
+    ``KNeighborsClassifier(n_neighbors=1)`` predicts, but its probability of class ``k`` is
+    proportional to ``1 / d_k``, the inverse of its distance to the nearest training row of
+    class ``k``. A plain 1-NN classifier's probabilities are 0 or 1, so a selection that ranks
+    candidates by confidence keeps the accepted ones in the order they were drawn; with this
+    judge (``selection_classifier=NearestRowClassifier()``) it keeps first the candidates that
+    lie well inside their class and last those on the border with another class.
+
+    It is the default judge of :class:`~imbgan.CGANSampler` and :class:`~imbgan.CAGANSampler`
+    for images (tables keep the plain 1-NN judge). On MNIST at imbalance ratio 100 it made
+    their kept digits recognised as their class more often (cGAN 0.87 instead of 0.81, CA-GAN
+    0.85 instead of 0.76) with the classifier downstream level; for BAGAN-GP, whose digits are
+    recognised more often already, keeping the most typical ones cost accuracy downstream, and
+    on the German credit table it cost cGAN 0.013 (see the User Guide's page on selection).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from imbgan import NearestRowClassifier
+    >>> X = np.array([[0.0], [1.0], [10.0]])
+    >>> judge = NearestRowClassifier().fit(X, [0, 0, 1])
+    >>> judge.predict([[2.0], [9.0]]).tolist()
+    [0, 1]
+    >>> judge.predict_proba([[2.0]]).round(2).tolist()
+    [[0.89, 0.11]]
+    """
+
+    def fit(self, X, y):
+        """Index the training rows of each class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self : NearestRowClassifier
+        """
+        X, y = validate_data(self, X, y, dtype=np.float32)
+        check_classification_targets(y)
+        self.classes_ = np.unique(y)
+        self.indexes_ = [NearestNeighbors(n_neighbors=1).fit(X[y == c]) for c in self.classes_]
+        return self
+
+    def class_distances(self, X):
+        """Distance from each row of ``X`` to the nearest training row of each class.
+
+        Returns
+        -------
+        distances : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float32, reset=False)
+        return np.column_stack([index.kneighbors(X)[0][:, 0] for index in self.indexes_])
+
+    def predict_proba(self, X):
+        """Class probabilities proportional to the inverse distance to each class's nearest row.
+
+        Returns
+        -------
+        probabilities : ndarray of shape (n_samples, n_classes)
+        """
+        # The floor turns an exact copy of a training row into a (near) certain vote.
+        closeness = 1.0 / np.maximum(self.class_distances(X), 1e-12)
+        return closeness / closeness.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """The class of the nearest training row.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_samples,)
+        """
+        nearest = self.class_distances(X).argmin(axis=1)
+        return self.classes_[nearest]
 
 
 def logistic_selection_classifier():

@@ -39,7 +39,11 @@ from ._data import (
     normalize_image_shape,
     resampled_index,
 )
-from ._selection import ConfidenceSelector, nearest_neighbour_selection_classifier
+from ._selection import (
+    ConfidenceSelector,
+    NearestRowClassifier,
+    nearest_neighbour_selection_classifier,
+)
 from ._torch import bake_parametrizations
 from .nets import DataSpec
 
@@ -414,8 +418,11 @@ class BaseGANSampler(BaseImbganSampler):
     #: torch module among the sampler's attributes.
     _network_attributes = None
 
-    #: Builds the judge of ``selection`` when ``selection_classifier`` is None.
-    _default_selection_classifier = staticmethod(nearest_neighbour_selection_classifier)
+    #: With ``selection_classifier=None``, judge images with :class:`NearestRowClassifier`
+    #: (the most typical accepted candidates first) instead of the plain 1-NN classifier
+    #: (accepted candidates in the order drawn). Tables keep the plain one: on German credit
+    #: cGAN's most typical rows moved the class boundary less than its others.
+    _typical_first_for_images = False
 
     #: Optimisers that take the first rate of a ``learning_rate`` pair; all others the second.
     _generator_side_optimizers = ("generator", "autoencoder")
@@ -726,6 +733,12 @@ class BaseGANSampler(BaseImbganSampler):
             for name, per_class in counts.items()
         }
         return {label: self.codec_.decode(candidates[kept[label]]) for label in labels}
+
+    def _default_selection_classifier(self):
+        """The judge of ``selection`` when ``selection_classifier`` is None."""
+        if self._typical_first_for_images and self.image_shape_ is not None:
+            return NearestRowClassifier()
+        return nearest_neighbour_selection_classifier()
 
     # ------------------------------------------------------------------ hooks
 

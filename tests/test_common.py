@@ -1,10 +1,11 @@
-"""The imbalanced-learn and scikit-learn estimator checks, run over every sampler."""
+"""The imbalanced-learn and scikit-learn estimator checks, run over every sampler (and the
+scikit-learn checks over the selection judge imbgan exports)."""
 
 import pytest
 from imblearn.utils.estimator_checks import parametrize_with_checks as imblearn_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks as sklearn_checks
 
-from imbgan import MirrorSampler
+from imbgan import MirrorSampler, NearestRowClassifier
 
 from ._samplers import fast_gan_samplers
 
@@ -26,6 +27,6 @@ def test_imblearn_compatible_estimator(estimator, check):
     check(estimator)
 
 
-@listed(sklearn_checks(SAMPLERS + [MirrorSampler(random_state=0)]))
+@listed(sklearn_checks(SAMPLERS + [MirrorSampler(random_state=0), NearestRowClassifier()]))
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

@@ -5,7 +5,7 @@ import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification
 
-from imbgan import BAGANSampler, CAGANSampler, CGANSampler, GAMOSampler
+from imbgan import BAGANSampler, CAGANSampler, CGANSampler, GAMOSampler, NearestRowClassifier
 from imbgan._selection import (
     ConfidenceSelector,
     logistic_selection_classifier,
@@ -204,7 +204,7 @@ def test_selector_keeps_the_most_confident_of_the_right_class():
 
 @pytest.mark.parametrize("sampler_class", gan_sampler_classes(), ids=lambda cls: cls.__name__)
 @pytest.mark.parametrize("passed", [False, True])
-def test_default_judge_is_one_nearest_neighbour_except_for_gamo(
+def test_default_judge_is_one_nearest_neighbour_on_tables_logistic_for_gamo(
     tiny, recorded_judges, sampler_class, passed
 ):
     from sklearn.linear_model import LogisticRegression
@@ -221,6 +221,50 @@ def test_default_judge_is_one_nearest_neighbour_except_for_gamo(
         assert type(used).__name__ == "LogisticRegression" and used.class_weight == "balanced"
     else:
         assert type(used).__name__ == "KNeighborsClassifier" and used.n_neighbors == 1
+
+
+@pytest.mark.parametrize(
+    "sampler_class", [CGANSampler, CAGANSampler, BAGANSampler], ids=lambda cls: cls.__name__
+)
+def test_default_judge_ranks_typical_images_first_for_cgan_and_cagan(
+    recorded_judges, sampler_class
+):
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(40, 64))
+    y = np.repeat([0, 1], [32, 8])
+    sampler = sampler_class(**{**FAST, "epochs": 1}, image_shape=(1, 8, 8))
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert np.bincount(y_res).tolist() == [32, 32]
+    (used,) = recorded_judges
+    if sampler_class is BAGANSampler:
+        assert type(used).__name__ == "KNeighborsClassifier"
+    else:
+        assert type(used) is NearestRowClassifier
+
+
+def test_nearest_row_judge_decides_like_one_nearest_neighbour_and_ranks_typical_rows_first():
+    from sklearn.neighbors import KNeighborsClassifier
+
+    rng = np.random.RandomState(0)
+    real = rng.normal(size=(40, 3))
+    labels = rng.randint(3, size=40)
+    queries = rng.normal(size=(200, 3))
+    judge = NearestRowClassifier().fit(real, labels)
+    plain = KNeighborsClassifier(n_neighbors=1).fit(real, labels)
+    assert np.array_equal(judge.predict(queries), plain.predict(queries))
+    probabilities = judge.predict_proba(queries)
+    assert np.allclose(probabilities.sum(axis=1), 1.0)
+    assert np.array_equal(probabilities.argmax(axis=1), plain.predict(queries))
+
+    # On a line with class 0 at 0 and 1 and class 1 at 10: every candidate below 5.5 is
+    # accepted as class 0, and the selection keeps the ones nearest class 0 first.
+    line = np.array([[0.0], [1.0], [10.0]])
+    selector = ConfidenceSelector(NearestRowClassifier(), near_copy_ratio=0.0)
+    selector.fit(line, np.array([0, 0, 1]))
+    candidates = np.array([[5.0], [0.5], [8.0], [3.0]])
+    kept, counts = selector.select(candidates, np.zeros(4, dtype=int), {0: 2})
+    assert kept[0].tolist() == [1, 3]
+    assert counts["wrong_class"][0] == 1
 
 
 def test_selector_without_a_judge_uses_one_nearest_neighbour():

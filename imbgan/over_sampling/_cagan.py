@@ -3,7 +3,7 @@
 from imblearn.utils import Substitution
 from sklearn.utils._param_validation import StrOptions
 
-from .._docstrings import sampler_docs
+from .._docstrings import NEAREST_ROW_JUDGE, sampler_docs
 from ..base import BaseGANSampler
 from ..losses import fake_term, generator_term, real_term
 from ..nets import ConditionalGenerator, Discriminator, one_hot
@@ -17,6 +17,7 @@ from ._steps import MixedBatchMixin
         batch_size=64,
         learning_rate=0.0002,
         spectral_norm=True,
+        selection_judge=NEAREST_ROW_JUDGE,
     )
 )
 class CAGANSampler(MixedBatchMixin, BaseGANSampler):
@@ -96,6 +97,8 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
     """
 
     _network_attributes = ("generator_", "discriminator_")
+
+    _typical_first_for_images = True
 
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,

@@ -5,7 +5,7 @@ from numbers import Integral, Real
 from imblearn.utils import Substitution
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._docstrings import CGAN_BATCH_SAMPLING, sampler_docs
+from .._docstrings import CGAN_BATCH_SAMPLING, NEAREST_ROW_JUDGE, sampler_docs
 from ..base import BaseGANSampler
 from ..losses import fake_term, generator_term, gradient_penalty, real_term
 from ..nets import ConditionalGenerator, Discriminator
@@ -21,6 +21,7 @@ from ._steps import CriticStepsMixin
         batch_sampling='"balanced"',
         batch_sampling_measured=CGAN_BATCH_SAMPLING,
         diff_augment='"auto"',
+        selection_judge=NEAREST_ROW_JUDGE,
     )
 )
 class CGANSampler(CriticStepsMixin, BaseGANSampler):
@@ -123,6 +124,8 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
     """
 
     _network_attributes = ("generator_", "discriminator_")
+
+    _typical_first_for_images = True
 
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
