@@ -10,10 +10,10 @@ Each draw can also change parameters that act at drawing time (``--draw``): Deep
 ``latent_sampling`` or the judge of the selection (``selection_classifier``: ``default``, ``lr``
 for the engine's class-balanced logistic regression, ``knn1``, ``knn3``, ``nearest-row`` for
 :class:`imbgan.NearestRowClassifier`, a 1-NN judge that ranks the accepted candidates by their
-distances to each class, most typical first (cGAN's default), ``nearest-row-border`` for the
-same ranking reversed). ``match_intensities=True`` is a
-probe of this script, not a sampler parameter: it maps the pixel values of each class's
-generated rows onto the distribution of the pixel values of its real training rows.
+distances to each class, most typical first (cGAN's and CA-GAN's default for images),
+``nearest-row-border`` for the same ranking reversed). ``match_intensities=True`` is a probe
+of this script, not a sampler parameter: it maps the pixel values of each class's generated
+rows onto the distribution of the pixel values of its real training rows.
 
 Besides the protocol's 50 test images per class, every resampled set is also scored on all
 rows of the file that are not training rows ("held-out", about 4,000 images: less noise), and

@@ -146,5 +146,18 @@ def check_api_reference(app):
             )
 
 
+#: Methods a public class inherits from scikit-learn whose docstrings cross-reference
+#: scikit-learn's own user guide and glossary, which do not resolve in these docs (no network
+#: for intersphinx): ``NearestRowClassifier`` gets ``score`` from ``ClassifierMixin`` and, with
+#: it, the metadata-routing setter. They behave as in scikit-learn.
+SKLEARN_INHERITED = {"score", "set_score_request"}
+
+
+def skip_sklearn_inherited(app, what, name, obj, skip, options):
+    """Leave out the inherited scikit-learn methods of ``SKLEARN_INHERITED``."""
+    return True if name in SKLEARN_INHERITED else None
+
+
 def setup(app):
     app.connect("builder-inited", check_api_reference)
+    app.connect("autodoc-skip-member", skip_sklearn_inherited)
