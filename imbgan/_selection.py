@@ -87,8 +87,9 @@ class NearestRowClassifier(ClassifierMixin, BaseEstimator):
         """
         X, y = validate_data(self, X, y, dtype=np.float32)
         check_classification_targets(y)
-        self.classes_ = np.unique(y)
-        self.indexes_ = [NearestNeighbors(n_neighbors=1).fit(X[y == c]) for c in self.classes_]
+        indexes = class_indexes(X, y)
+        self.classes_ = np.array(list(indexes))
+        self.indexes_ = list(indexes.values())
         return self
 
     def class_distances(self, X):
