@@ -15,7 +15,7 @@ from ._steps import MixedBatchMixin
         latent_dim=64,
         epochs='"auto"',
         batch_size=64,
-        learning_rate=0.0002,
+        learning_rate=(0.0002, 0.0004),
         spectral_norm=True,
         selection_judge=NEAREST_ROW_JUDGE,
     )
@@ -122,7 +122,11 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
         epochs="auto",
         batch_size=64,
         batch_sampling="shuffle",
-        learning_rate=2e-4,
+        # The discriminator learns twice as fast as the generator (the two time-scale rule of
+        # Heusel et al., as SAGAN pairs it with spectral normalisation and the hinge loss): on
+        # MNIST at IR 100 (seeds 0-4) the share of generated digits recognised rose from 0.85
+        # to 0.89 with the held-out CNN ACSA level (+0.003).
+        learning_rate=(2e-4, 4e-4),
         # Hinge loss and spectral normalisation: on MNIST at IR 100 (seeds 0-2, logistic
         # judge) the held-out CNN ACSA rose from 0.804 (least squares, batch-normalised
         # discriminator) to 0.824, and the share of generated digits recognised from 0.49 to

@@ -136,3 +136,18 @@ def test_acgan_class_weight_balances_the_real_classification_loss(tiny_images):
     assert "_class_weights" not in vars(weighted_sampler)
     with pytest.raises(ValueError, match="class_weight"):
         ACGANSampler(class_weight="inverse", **params).fit_resample(images, y)
+
+
+def test_cagan_discriminator_learns_twice_as_fast_by_default():
+    """CA-GAN's default ``learning_rate`` is the pair (2e-4, 4e-4): each optimiser gets its own."""
+    rates = {}
+
+    def record_rates(sampler, epoch, losses):
+        for name, optimizer in sampler._optimizers.items():
+            rates[name] = [group["lr"] for group in optimizer.param_groups]
+
+    X, y = separated_classes()
+    CAGANSampler(epochs=1, latent_dim=8, random_state=0, callbacks=[record_rates]).fit_resample(
+        X, y
+    )
+    assert rates == {"generator": [2e-4], "discriminator": [4e-4]}
