@@ -65,7 +65,18 @@ def test_selection_keeps_exact_counts_and_original_rows(tiny, sampler_class):
         assert kept[label] <= n_new
         n_generated = round(sampler.generated_share * n_new)
         assert kept[label] <= n_generated
-        assert sampler.selection_counts_["candidates"][label] == int(np.ceil(4.0 * n_generated))
+        # selection_candidates: 4 by default, 8 for CA-GAN.
+        n_candidates = int(np.ceil(sampler.selection_candidates * n_generated))
+        assert sampler.selection_counts_["candidates"][label] == n_candidates
+
+
+def test_cagan_draws_eight_candidates_per_generated_row_by_default(tiny):
+    X, y = tiny
+    sampler = CAGANSampler(epochs=1, random_state=0)
+    sampler.fit_resample(X, y)
+    for label, n_new in sampler.sampling_strategy_.items():
+        n_generated = round(sampler.generated_share * n_new)
+        assert sampler.selection_counts_["candidates"][label] == int(np.ceil(8 * n_generated))
 
 
 def test_rejected_candidates_are_never_returned(tiny):

@@ -17,6 +17,7 @@ from ._steps import MixedBatchMixin
         batch_size=64,
         learning_rate=(0.0002, 0.0004),
         spectral_norm=True,
+        selection_candidates=8.0,
         selection_judge=NEAREST_ROW_JUDGE,
     )
 )
@@ -139,7 +140,9 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
         callbacks=None,
         generated_share=0.5,
         selection="confidence",
-        selection_candidates=4.0,
+        # Eight candidates per kept row: the ranking judge then keeps more typical digits (on
+        # MNIST recognised 0.92 instead of 0.89, held-out CNN ACSA level, seeds 0-4).
+        selection_candidates=8.0,
         selection_classifier=None,
         near_copy_ratio=0.1,
         generator_ema=None,
