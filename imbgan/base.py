@@ -39,11 +39,7 @@ from ._data import (
     normalize_image_shape,
     resampled_index,
 )
-from ._selection import (
-    ConfidenceSelector,
-    NearestRowClassifier,
-    nearest_neighbour_selection_classifier,
-)
+from ._selection import ConfidenceSelector, nearest_neighbour_selection_classifier
 from ._torch import bake_parametrizations
 from .nets import DataSpec
 
@@ -418,11 +414,13 @@ class BaseGANSampler(BaseImbganSampler):
     #: torch module among the sampler's attributes.
     _network_attributes = None
 
-    #: With ``selection_classifier=None``, judge images with :class:`NearestRowClassifier`
-    #: (the most typical accepted candidates first) instead of the plain 1-NN classifier
-    #: (accepted candidates in the order drawn). Tables keep the plain one: on German credit
-    #: cGAN's most typical rows moved the class boundary less than its others.
-    _typical_first_for_images = False
+    #: Build the judge of ``selection`` when ``selection_classifier`` is None, for tables and
+    #: for images: the plain 1-NN classifier (accepted candidates in the order drawn). A method
+    #: may judge images with :class:`NearestRowClassifier` (the most typical accepted
+    #: candidates first); tables keep the plain one, since on German credit cGAN's most typical
+    #: rows moved the class boundary less than its others.
+    _table_judge = staticmethod(nearest_neighbour_selection_classifier)
+    _image_judge = staticmethod(nearest_neighbour_selection_classifier)
 
     #: Optimisers that take the first rate of a ``learning_rate`` pair; all others the second.
     _generator_side_optimizers = ("generator", "autoencoder")
@@ -736,9 +734,7 @@ class BaseGANSampler(BaseImbganSampler):
 
     def _default_selection_classifier(self):
         """The judge of ``selection`` when ``selection_classifier`` is None."""
-        if self._typical_first_for_images and self.image_shape_ is not None:
-            return NearestRowClassifier()
-        return nearest_neighbour_selection_classifier()
+        return self._table_judge() if self.image_shape_ is None else self._image_judge()
 
     # ------------------------------------------------------------------ hooks
 

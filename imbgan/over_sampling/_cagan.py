@@ -4,6 +4,7 @@ from imblearn.utils import Substitution
 from sklearn.utils._param_validation import StrOptions
 
 from .._docstrings import NEAREST_ROW_JUDGE, sampler_docs
+from .._selection import NearestRowClassifier
 from ..base import BaseGANSampler
 from ..losses import fake_term, generator_term, real_term
 from ..nets import ConditionalGenerator, Discriminator, one_hot
@@ -99,7 +100,7 @@ class CAGANSampler(MixedBatchMixin, BaseGANSampler):
 
     _network_attributes = ("generator_", "discriminator_")
 
-    _typical_first_for_images = True
+    _image_judge = NearestRowClassifier
 
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,

@@ -6,6 +6,7 @@ from imblearn.utils import Substitution
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._docstrings import CGAN_BATCH_SAMPLING, NEAREST_ROW_JUDGE, sampler_docs
+from .._selection import NearestRowClassifier
 from ..base import BaseGANSampler
 from ..losses import fake_term, generator_term, gradient_penalty, real_term
 from ..nets import ConditionalGenerator, Discriminator
@@ -125,7 +126,7 @@ class CGANSampler(CriticStepsMixin, BaseGANSampler):
 
     _network_attributes = ("generator_", "discriminator_")
 
-    _typical_first_for_images = True
+    _image_judge = NearestRowClassifier
 
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,

@@ -325,7 +325,7 @@ class GAMOSampler(BaseGANSampler):
     # logistic judge 0.806, the engine's 1-NN judge 0.799 held-out CNN ACSA. Convex mixtures
     # of a class's rows sit between them, where a 1-NN judge often finds another class's row
     # nearest.
-    _default_selection_classifier = staticmethod(logistic_selection_classifier)
+    _table_judge = _image_judge = staticmethod(logistic_selection_classifier)
 
     _parameter_constraints: dict = {
         **BaseGANSampler._parameter_constraints,
